@@ -1,0 +1,231 @@
+//! Command-line definitions (clap) and nothing else.
+//!
+//! The structs here only validate what the user typed. Turning them into a
+//! plan (which files, which outputs, which writer settings) happens in
+//! `commands/` and `convert/`, so every rule lives in one place.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::env_vars;
+
+/// The exit codes, shown at the end of `--help` and kept in step with README.md.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  every input was converted (or read, for info/validate)
+  1  at least one input failed; the others may have been converted
+  2  usage error: bad flags, conflicting outputs, nothing to do
+  130 interrupted (ctrl-c); no partial output is left behind";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pyforge",
+    version,
+    about = "Convert legacy data files (Access, CSV, Excel, dBase, XML, PDF) into Parquet",
+    long_about = "Convert legacy data files into Parquet that Spark, Databricks, DuckDB and pandas \
+                  read without surprises: real column types, microsecond timestamps, unique column \
+                  names, and never a half-written file.",
+    after_help = EXIT_CODES_HELP,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug). PYFORGE_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Print only errors (no progress bar, no summary).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert files to Parquet (or PDF to text).
+    ///
+    /// `pyforge convert INPUT [OUTPUT]` as in pyforge-cli, or several inputs
+    /// (files, directories, globs) at once. CSV and XML give `<stem>.parquet`
+    /// beside the input; Excel, dBase and Access give a `<stem>_parquet/`
+    /// directory. With exactly two paths, the second is the output unless it is
+    /// an existing input file.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Convert(ConvertArgs),
+    /// Show what a file holds: rows, columns, inferred types, dialect.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Info(InfoArgs),
+    /// Read files completely; exit 0 only if every byte of them reads.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Validate(ValidateArgs),
+    /// List the input formats and whether this build converts them.
+    Formats(FormatsArgs),
+    /// Show the environment pyforge runs in (Java, JAR set, Databricks).
+    EnvInfo(JsonArgs),
+    /// Manage the UCanAccess JAR set used for Access files.
+    Jars(JarsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Input files, directories or glob patterns, optionally followed by one OUTPUT path.
+    #[arg(required = true, value_name = "INPUT... [OUTPUT]")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format. Default: follows the input (PDF gives txt, the rest parquet).
+    #[arg(short, long, value_enum)]
+    pub format: Option<OutputFormat>,
+
+    /// Parquet compression codec.
+    #[arg(short, long, value_enum, default_value_t = Compression::Snappy, env = env_vars::PYFORGE_COMPRESSION)]
+    pub compression: Compression,
+
+    /// Replace existing outputs (a whole output directory is replaced, never merged).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Write every output into DIR instead of beside its input.
+    #[arg(short, long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+
+    /// Convert up to N inputs at once. Default: the number of CPUs.
+    #[arg(short, long, value_name = "N", env = env_vars::PYFORGE_JOBS)]
+    pub jobs: Option<usize>,
+
+    /// Go on with the other inputs after one fails (the exit code is still 1).
+    #[arg(short, long)]
+    pub keep_going: bool,
+
+    /// Print a JSON summary document on stdout (schema in README.md).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Write every column as a string, as pyforge-cli 1.0.9 did.
+    #[arg(long)]
+    pub all_strings: bool,
+
+    #[command(flatten)]
+    pub csv: CsvArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// The file to describe.
+    pub input: PathBuf,
+
+    /// Print a JSON document (with a schema version) instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub csv: CsvArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The files to read completely.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Print a JSON document (with a schema version) instead of text.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub csv: CsvArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FormatsArgs {
+    /// Print a JSON document instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Print a JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JarsArgs {
+    /// install, verify or path.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub rest: Vec<String>,
+}
+
+/// Options for delimited text, shared by convert, info and validate.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "CSV options")]
+pub struct CsvArgs {
+    /// Field delimiter: one character, or tab / comma / semicolon / pipe / colon. Default: sniffed.
+    #[arg(short, long, value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// Text encoding (any WHATWG label: utf-8, utf-16le, windows-1252, big5, ...). Default: detected.
+    #[arg(short, long)]
+    pub encoding: Option<String>,
+
+    /// The first row is data, not column names.
+    #[arg(long)]
+    pub no_header: bool,
+
+    /// Skip N lines before the header. Default: title lines before the header are detected.
+    #[arg(long, value_name = "N")]
+    pub skip_rows: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Parquet,
+    Txt,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Compression {
+    Snappy,
+    Gzip,
+    Zstd,
+    None,
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    let byte = match text {
+        "tab" | "\\t" | "\t" => b'\t',
+        "comma" => b',',
+        "semicolon" => b';',
+        "pipe" => b'|',
+        "colon" => b':',
+        "space" => b' ',
+        other if other.len() == 1 && other.is_ascii() => other.as_bytes()[0],
+        other => return Err(format!(
+            "`{other}` is not one ASCII character (or tab, comma, semicolon, pipe, colon, space)"
+        )),
+    };
+    if matches!(byte, b'"' | b'\n' | b'\r') {
+        return Err("the delimiter cannot be a quote or a line break".into());
+    }
+    Ok(byte)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn delimiter_names_and_characters() {
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert!(parse_delimiter("ab").is_err());
+        assert!(parse_delimiter("\"").is_err());
+    }
+}

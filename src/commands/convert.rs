@@ -1,0 +1,247 @@
+//! `pyforge convert`: flags to a plan and settings, the run, the summary.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use super::{csv_options, UsageError, EXIT_FAILED, EXIT_OK};
+use crate::cli::{Compression, ConvertArgs, OutputFormat};
+use crate::convert::{self, InputReport, Job, JobSettings, Outcome, PlanRequest, ProgressFactory};
+use crate::diagnostics;
+use crate::progress::{Bar, NoProgress, ProgressRef};
+use crate::sink::{self, SinkOptions};
+
+/// The `--json` summary, version 1.
+///
+/// ```json
+/// { "schema_version": 1, "pyforge_version": "0.1.0", "ok": true,
+///   "converted": 1, "failed": 0, "skipped": 0,
+///   "inputs": [ { "input": "a.csv", "format": "csv", "seconds": 0.01,
+///                 "status": "converted", "output": "a.parquet",
+///                 "rows": 3, "columns": 2, "bytes": 812, "notes": [] } ] }
+/// ```
+/// A failed input has `"status": "failed"`, `"error"` and maybe `"hint"`;
+/// an input not started after an earlier failure has `"status": "skipped"`.
+#[derive(Serialize)]
+struct Summary<'a> {
+    schema_version: u32,
+    pyforge_version: &'static str,
+    ok: bool,
+    converted: usize,
+    failed: usize,
+    skipped: usize,
+    inputs: &'a [InputReport],
+}
+
+pub fn run(args: &ConvertArgs, quiet: bool) -> ExitCode {
+    match prepare(args) {
+        Ok((plan, settings)) => execute(args, quiet, plan, settings),
+        Err(usage) => usage.exit(),
+    }
+}
+
+fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageError> {
+    let request = PlanRequest {
+        paths: args.paths.clone(),
+        output_dir: args.output_dir.clone(),
+        text_output: args.format.map(|f| f == OutputFormat::Txt),
+        force: args.force,
+    };
+    let plan = convert::plan(&request).map_err(|e| UsageError {
+        hint: e.hint().map(str::to_string),
+        message: e.to_string(),
+    })?;
+    let jobs = match args.jobs {
+        Some(0) => {
+            return Err(UsageError {
+                message: "--jobs must be at least 1".into(),
+                hint: None,
+            })
+        }
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let settings = JobSettings {
+        sink: SinkOptions {
+            compression: match args.compression {
+                Compression::Snappy => sink::Compression::Snappy,
+                Compression::Gzip => sink::Compression::Gzip,
+                Compression::Zstd => sink::Compression::Zstd,
+                Compression::None => sink::Compression::None,
+            },
+            ..SinkOptions::default()
+        },
+        csv: csv_options(&args.csv, args.all_strings)?,
+        force: args.force,
+        jobs,
+        keep_going: args.keep_going,
+    };
+    Ok((plan, settings))
+}
+
+fn execute(
+    args: &ConvertArgs,
+    quiet: bool,
+    plan: convert::Plan,
+    settings: JobSettings,
+) -> ExitCode {
+    // Inputs rejected while planning count as failures; without --keep-going
+    // nothing is converted when one of them is bad.
+    let mut reports: Vec<InputReport> = plan
+        .rejected
+        .iter()
+        .map(|r| InputReport {
+            input: r.input.clone(),
+            format: None,
+            seconds: 0.0,
+            outcome: Outcome::Failed {
+                error: r.reason.clone(),
+                hint: r.hint.clone(),
+            },
+        })
+        .collect();
+    if reports.is_empty() || settings.keep_going {
+        let bars = Bars::new(show_progress(args, quiet));
+        reports.extend(convert::run(&plan.jobs, &settings, &bars));
+    } else {
+        reports.extend(plan.jobs.iter().map(|job| InputReport {
+            input: job.input.clone(),
+            format: Some(job.format),
+            seconds: 0.0,
+            outcome: Outcome::Skipped,
+        }));
+    }
+
+    let count = |f: fn(&Outcome) -> bool| reports.iter().filter(|r| f(&r.outcome)).count();
+    let converted = count(|o| matches!(o, Outcome::Converted { .. }));
+    let failed = count(|o| matches!(o, Outcome::Failed { .. }));
+    let skipped = count(|o| matches!(o, Outcome::Skipped));
+
+    for report in &reports {
+        print_report(report, quiet);
+    }
+    if args.json {
+        super::print_json(&Summary {
+            schema_version: 1,
+            pyforge_version: env!("CARGO_PKG_VERSION"),
+            ok: failed == 0,
+            converted,
+            failed,
+            skipped,
+            inputs: &reports,
+        });
+    } else if !quiet && reports.len() > 1 {
+        eprintln!("{converted} converted, {failed} failed, {skipped} skipped");
+    }
+    if failed == 0 && converted > 0 {
+        ExitCode::from(EXIT_OK)
+    } else {
+        ExitCode::from(EXIT_FAILED)
+    }
+}
+
+/// One line per input on stderr (errors always, the rest unless quiet).
+fn print_report(report: &InputReport, quiet: bool) {
+    match &report.outcome {
+        Outcome::Converted {
+            output,
+            rows,
+            columns,
+            bytes,
+            notes,
+        } => {
+            if quiet {
+                return;
+            }
+            eprintln!(
+                "converted {} -> {} ({rows} rows, {columns} columns, {}, {:.2}s)",
+                report.input.display(),
+                output.display(),
+                human_bytes(*bytes),
+                report.seconds
+            );
+            for note in notes {
+                diagnostics::warning(&report.input, note);
+            }
+        }
+        Outcome::Failed { error, hint } => {
+            diagnostics::error(Some(&report.input), error, hint.as_deref())
+        }
+        Outcome::Skipped => {
+            if !quiet {
+                eprintln!(
+                    "skipped {} (an earlier input failed; see --keep-going)",
+                    report.input.display()
+                );
+            }
+        }
+    }
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// Bars only for a person watching a terminal.
+fn show_progress(args: &ConvertArgs, quiet: bool) -> bool {
+    let disabled = std::env::var(crate::env_vars::PYFORGE_PROGRESS)
+        .is_ok_and(|v| matches!(v.as_str(), "0" | "false" | "never"));
+    !quiet && !args.json && !disabled && std::io::stderr().is_terminal()
+}
+
+/// Progress bars for a run, one per running input.
+struct Bars {
+    multi: Option<indicatif::MultiProgress>,
+    active: Mutex<Vec<(std::path::PathBuf, Arc<Bar>)>>,
+}
+
+impl Bars {
+    fn new(enabled: bool) -> Bars {
+        Bars {
+            multi: enabled.then(indicatif::MultiProgress::new),
+            active: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl ProgressFactory for Bars {
+    fn for_job(&self, job: &Job) -> ProgressRef {
+        let Some(multi) = &self.multi else {
+            return Arc::new(NoProgress);
+        };
+        let label = file_label(&job.input);
+        let bar = Arc::new(Bar::new(multi, label));
+        self.active
+            .lock()
+            .expect("bars lock")
+            .push((job.input.clone(), bar.clone()));
+        bar
+    }
+
+    fn job_done(&self, job: &Job) {
+        let mut active = self.active.lock().expect("bars lock");
+        if let Some(index) = active.iter().position(|(input, _)| input == &job.input) {
+            active.swap_remove(index).1.finish();
+        }
+    }
+}
+
+fn file_label(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

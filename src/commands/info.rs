@@ -1,0 +1,198 @@
+//! `pyforge info`: what a file holds, as text or a versioned JSON document.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{csv_options, EXIT_FAILED};
+use crate::cli::InfoArgs;
+use crate::diagnostics;
+use crate::formats::csv::{CsvError, CsvTable, EncodingSource};
+use crate::formats::Format;
+use crate::progress::NoProgress;
+
+/// `info --json`, version 1.
+///
+/// ```json
+/// { "schema_version": 1, "file": "a.csv", "format": "csv", "bytes": 120,
+///   "encoding": "UTF-8", "encoding_source": "detected", "delimiter": ",",
+///   "has_header": true, "skipped_rows": 0, "rows": 3,
+///   "short_rows": 0, "long_rows": 0,
+///   "columns": [ { "name": "id", "type": "int64", "nulls": 0 } ] }
+/// ```
+/// `type` is one of boolean, int64, float64, date, timestamp, timestamp_utc,
+/// string; date and timestamp columns add `date_order` (ymd, mdy, dmy).
+#[derive(Serialize)]
+pub struct CsvInfo {
+    schema_version: u32,
+    file: String,
+    format: Format,
+    bytes: u64,
+    encoding: &'static str,
+    encoding_source: EncodingSource,
+    delimiter: String,
+    has_header: bool,
+    skipped_rows: usize,
+    rows: u64,
+    short_rows: u64,
+    long_rows: u64,
+    columns: Vec<ColumnInfo>,
+}
+
+#[derive(Serialize)]
+struct ColumnInfo {
+    name: String,
+    #[serde(rename = "type")]
+    column_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_order: Option<crate::formats::csv::DateOrder>,
+    nulls: u64,
+}
+
+impl CsvInfo {
+    fn new(path: &Path, table: &CsvTable) -> CsvInfo {
+        CsvInfo {
+            schema_version: 1,
+            file: path.display().to_string(),
+            format: Format::Csv,
+            bytes: table.bytes,
+            encoding: table.encoding.name(),
+            encoding_source: table.encoding.source,
+            delimiter: delimiter_name(table.dialect.delimiter),
+            has_header: table.has_header,
+            skipped_rows: table.dialect.skip_rows,
+            rows: table.rows,
+            short_rows: table.short_rows,
+            long_rows: table.long_rows,
+            columns: table
+                .columns
+                .iter()
+                .map(|c| ColumnInfo {
+                    name: c.name.clone(),
+                    column_type: c.column_type.name(),
+                    date_order: c.column_type.date_order(),
+                    nulls: c.nulls,
+                })
+                .collect(),
+        }
+    }
+
+    fn print_text(&self) {
+        println!("file:       {}", self.file);
+        println!("format:     CSV");
+        println!("size:       {} bytes", self.bytes);
+        println!(
+            "encoding:   {} ({})",
+            self.encoding,
+            match self.encoding_source {
+                EncodingSource::Forced => "from --encoding",
+                EncodingSource::Bom => "byte-order mark",
+                EncodingSource::Detected => "detected",
+            }
+        );
+        println!("delimiter:  {}", self.delimiter);
+        println!("header:     {}", if self.has_header { "yes" } else { "no" });
+        if self.skipped_rows > 0 {
+            println!(
+                "skipped:    {} title line(s) before the header",
+                self.skipped_rows
+            );
+        }
+        println!("rows:       {}", self.rows);
+        if self.short_rows > 0 {
+            println!("short rows: {} (padded with nulls)", self.short_rows);
+        }
+        if self.long_rows > 0 {
+            println!(
+                "long rows:  {} (extra cells in extra columns)",
+                self.long_rows
+            );
+        }
+        println!("columns:    {}", self.columns.len());
+        let width = self
+            .columns
+            .iter()
+            .map(|c| c.name.chars().count())
+            .max()
+            .unwrap_or(4)
+            .clamp(4, 40);
+        println!("  {:>4}  {:<width$}  {:<14} nulls", "#", "name", "type");
+        for (i, c) in self.columns.iter().enumerate() {
+            let kind = match c.date_order {
+                Some(order) => format!(
+                    "{} ({})",
+                    c.column_type,
+                    serde_json::to_value(order).unwrap().as_str().unwrap_or("")
+                ),
+                None => c.column_type.to_string(),
+            };
+            println!(
+                "  {:>4}  {:<width$}  {:<14} {}",
+                i + 1,
+                c.name,
+                kind,
+                c.nulls
+            );
+        }
+    }
+}
+
+/// The delimiter as a person reads it.
+pub fn delimiter_name(delimiter: u8) -> String {
+    match delimiter {
+        b'\t' => "tab".into(),
+        b' ' => "space".into(),
+        other => (other as char).to_string(),
+    }
+}
+
+pub fn run(args: &InfoArgs) -> ExitCode {
+    let options = match csv_options(&args.csv, false) {
+        Ok(options) => options,
+        Err(usage) => return usage.exit(),
+    };
+    let path = &args.input;
+    match Format::of_named_file(path) {
+        Some(Format::Csv) => {}
+        Some(other) if !path.is_file() => return missing(path, other),
+        Some(other) => {
+            return super::not_supported_yet(&format!("info for {} files", other.name()))
+        }
+        None if path.is_file() => {
+            diagnostics::error(
+                Some(path),
+                "unknown file type",
+                Some("run `pyforge formats` for the extensions pyforge reads"),
+            );
+            return ExitCode::from(EXIT_FAILED);
+        }
+        None => {}
+    }
+    match CsvTable::open(path, &options, Arc::new(NoProgress)) {
+        Ok(table) => {
+            let info = CsvInfo::new(path, &table);
+            if args.json {
+                super::print_json(&info);
+            } else {
+                info.print_text();
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report_csv_error(path, &e);
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+fn missing(path: &Path, _format: Format) -> ExitCode {
+    diagnostics::error(Some(path), "no such file", None);
+    ExitCode::from(EXIT_FAILED)
+}
+
+/// The error line (and hint) for a CSV failure.
+pub fn report_csv_error(path: &Path, error: &CsvError) {
+    diagnostics::error(Some(path), &error.to_string(), error.hint());
+}

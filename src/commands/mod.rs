@@ -1,0 +1,65 @@
+//! The CLI layer: one module per subcommand. These turn parsed flags into
+//! settings, call the core, and own stdout, stderr and progress bars.
+
+pub mod convert;
+pub mod formats;
+pub mod info;
+pub mod validate;
+
+use std::process::ExitCode;
+
+use crate::cli::CsvArgs;
+use crate::formats::csv::{lookup_encoding, CsvOptions};
+
+/// Exit codes, as documented in `--help` and README.md.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+/// A usage error found after parsing (exit code 2).
+#[derive(Debug)]
+pub struct UsageError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl UsageError {
+    pub fn exit(self) -> ExitCode {
+        crate::diagnostics::error(None, &self.message, self.hint.as_deref());
+        ExitCode::from(EXIT_USAGE)
+    }
+}
+
+/// CSV flags to reader options.
+pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, UsageError> {
+    let encoding = match &args.encoding {
+        None => None,
+        Some(label) => Some(lookup_encoding(label).ok_or_else(|| UsageError {
+            message: format!("unknown encoding `{label}`"),
+            hint: Some("use a WHATWG label such as utf-8, utf-16le, windows-1252, iso-8859-7, big5, gbk, shift_jis".into()),
+        })?),
+    };
+    Ok(CsvOptions {
+        delimiter: args.delimiter,
+        encoding,
+        no_header: args.no_header,
+        skip_rows: args.skip_rows,
+        all_strings,
+    })
+}
+
+/// A JSON document on stdout, pretty-printed, with a trailing newline.
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    let text = serde_json::to_string_pretty(value).expect("reports serialize");
+    println!("{text}");
+}
+
+/// Answer for subcommands this build does not have yet.
+pub fn not_supported_yet(what: &str) -> ExitCode {
+    crate::diagnostics::error(
+        None,
+        &format!("not supported yet: {what}"),
+        Some("this build converts CSV; run `pyforge formats` for the status of each format"),
+    );
+    ExitCode::from(EXIT_FAILED)
+}

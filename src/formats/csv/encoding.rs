@@ -1,0 +1,237 @@
+//! Which text encoding a delimited file uses, and a reader that yields UTF-8.
+//!
+//! Order of evidence: `--encoding`, then a byte-order mark, then UTF-16
+//! without a mark (NUL bytes in every other position), then "valid UTF-8 in
+//! the sample", then `chardetng`'s guess for legacy single-byte and CJK
+//! encodings. UTF-8 is passed through untouched (and validated record by
+//! record by the scanner); everything else is decoded by `encoding_rs`.
+
+use std::fs::File;
+use std::io::{self, Read};
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+/// How the encoding was decided, shown by `info`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EncodingSource {
+    /// `--encoding` on the command line.
+    Forced,
+    /// A byte-order mark at the start of the file.
+    Bom,
+    /// Read from the bytes (UTF-8 validity, UTF-16 pattern or chardetng).
+    Detected,
+}
+
+/// The encoding of one file.
+#[derive(Debug, Clone, Copy)]
+pub struct TextEncoding {
+    pub encoding: &'static Encoding,
+    /// Bytes of byte-order mark to skip.
+    pub bom_len: usize,
+    pub source: EncodingSource,
+}
+
+impl TextEncoding {
+    pub fn is_utf8(&self) -> bool {
+        self.encoding == UTF_8
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.encoding.name()
+    }
+}
+
+/// Looks up an encoding label (`latin1`, `utf-16le`, `big5`, `cp1252`, ...).
+pub fn lookup(label: &str) -> Option<&'static Encoding> {
+    let normalized = label.trim().to_ascii_lowercase();
+    let aliases = [
+        ("cp1252", "windows-1252"),
+        ("latin-1", "iso-8859-1"),
+        ("utf8", "utf-8"),
+    ];
+    let label = aliases
+        .iter()
+        .find(|(alias, _)| *alias == normalized)
+        .map(|(_, real)| *real)
+        .unwrap_or(&normalized);
+    Encoding::for_label(label.as_bytes())
+}
+
+/// Decides the encoding from the first bytes of the file.
+/// `sample_is_whole_file` lets a trailing partial character count as invalid.
+pub fn detect(
+    sample: &[u8],
+    sample_is_whole_file: bool,
+    forced: Option<&'static Encoding>,
+) -> TextEncoding {
+    let (bom_encoding, bom_len) = match Encoding::for_bom(sample) {
+        Some((encoding, len)) => (Some(encoding), len),
+        None => (None, 0),
+    };
+    if let Some(encoding) = forced {
+        // A matching mark is still skipped, never read as text.
+        let bom_len = if bom_encoding == Some(encoding) {
+            bom_len
+        } else {
+            0
+        };
+        return TextEncoding {
+            encoding,
+            bom_len,
+            source: EncodingSource::Forced,
+        };
+    }
+    if let Some(encoding) = bom_encoding {
+        return TextEncoding {
+            encoding,
+            bom_len,
+            source: EncodingSource::Bom,
+        };
+    }
+    let encoding = if let Some(utf16) = utf16_without_bom(sample) {
+        utf16
+    } else if is_utf8_prefix(sample, sample_is_whole_file) {
+        UTF_8
+    } else {
+        guess_legacy(sample, sample_is_whole_file, false)
+    };
+    TextEncoding {
+        encoding,
+        bom_len: 0,
+        source: EncodingSource::Detected,
+    }
+}
+
+/// chardetng's guess for text that is not UTF-8 (or, with `allow_utf8`,
+/// whether UTF-8 is still the best reading of a mostly valid file).
+pub fn guess_legacy(bytes: &[u8], last: bool, allow_utf8: bool) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, last);
+    detector.guess(
+        None,
+        if allow_utf8 {
+            chardetng::Utf8Detection::Allow
+        } else {
+            chardetng::Utf8Detection::Deny
+        },
+    )
+}
+
+/// Feeds a whole file to chardetng, for when the sample looked like UTF-8 but
+/// a later record was not.
+pub fn guess_whole_file(file: File) -> io::Result<&'static Encoding> {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    let mut reader = io::BufReader::with_capacity(1 << 20, file);
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let n = reader.read(&mut buffer)?;
+        if n == 0 {
+            detector.feed(&[], true);
+            break;
+        }
+        detector.feed(&buffer[..n], false);
+    }
+    Ok(detector.guess(None, chardetng::Utf8Detection::Allow))
+}
+
+fn is_utf8_prefix(sample: &[u8], whole: bool) -> bool {
+    match simdutf8::compat::from_utf8(sample) {
+        Ok(_) => true,
+        // A character cut at the end of the sample is fine; the file goes on.
+        Err(e) => !whole && e.error_len().is_none() && sample.len() - e.valid_up_to() < 4,
+    }
+}
+
+/// UTF-16 without a byte-order mark: most ASCII characters have a zero byte
+/// beside them, always on the same side.
+fn utf16_without_bom(sample: &[u8]) -> Option<&'static Encoding> {
+    let pairs = sample.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let zeros_high = sample
+        .chunks_exact(2)
+        .filter(|p| p[1] == 0 && p[0] != 0)
+        .count();
+    let zeros_low = sample
+        .chunks_exact(2)
+        .filter(|p| p[0] == 0 && p[1] != 0)
+        .count();
+    if zeros_high * 10 >= pairs * 7 {
+        Some(UTF_16LE)
+    } else if zeros_low * 10 >= pairs * 7 {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Wraps `input` (positioned at the start of the file) so it yields UTF-8.
+pub fn utf8_reader<R: Read + Send + 'static>(
+    mut input: R,
+    encoding: &TextEncoding,
+) -> io::Result<Box<dyn Read + Send>> {
+    if encoding.bom_len > 0 {
+        let mut bom = [0u8; 3];
+        input.read_exact(&mut bom[..encoding.bom_len])?;
+    }
+    if encoding.is_utf8() {
+        return Ok(Box::new(input));
+    }
+    let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding.encoding))
+        .bom_override(false)
+        .strip_bom(false)
+        .build(input);
+    Ok(Box::new(decoder))
+}
+
+/// Decodes a sample for sniffing (lossy: it only guides the dialect).
+pub fn decode_sample(sample: &[u8], encoding: &TextEncoding) -> Vec<u8> {
+    let body = &sample[encoding.bom_len.min(sample.len())..];
+    if encoding.is_utf8() {
+        return body.to_vec();
+    }
+    let (text, _) = encoding.encoding.decode_without_bom_handling(body);
+    text.into_owned().into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_order_marks() {
+        let utf8 = detect(b"\xEF\xBB\xBFa,b\n", true, None);
+        assert_eq!((utf8.encoding, utf8.bom_len), (UTF_8, 3));
+        let le = detect(b"\xFF\xFEa\0,\0b\0", true, None);
+        assert_eq!((le.encoding, le.bom_len), (UTF_16LE, 2));
+        let be = detect(b"\xFE\xFF\0a\0,\0b", true, None);
+        assert_eq!((be.encoding, be.source), (UTF_16BE, EncodingSource::Bom));
+    }
+
+    #[test]
+    fn utf16_without_a_mark() {
+        let text: Vec<u8> = "a,b\n1,2\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert_eq!(detect(&text, true, None).encoding, UTF_16LE);
+    }
+
+    #[test]
+    fn legacy_encodings() {
+        assert_eq!(detect("a,b\nx,ü\n".as_bytes(), true, None).encoding, UTF_8);
+        let latin1 = b"name,city\nJos\xe9,S\xe3o Paulo\nFran\xe7ois,Montr\xe9al\n";
+        assert_eq!(detect(latin1, true, None).encoding.name(), "windows-1252");
+    }
+
+    #[test]
+    fn forced_encoding_wins() {
+        let forced = lookup("latin1").unwrap();
+        assert_eq!(detect(b"a,b\n", true, Some(forced)).encoding, forced);
+        assert_eq!(lookup("cp1252").unwrap().name(), "windows-1252");
+        assert!(lookup("klingon").is_none());
+    }
+}

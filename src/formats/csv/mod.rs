@@ -1,0 +1,273 @@
+//! Delimited text (CSV, TSV, PSV) to Arrow record batches.
+//!
+//! Two passes over the file, both streaming with bounded memory:
+//! 1. [`CsvTable::open`] sniffs the encoding and dialect from a sample, then
+//!    reads the whole file once to infer every column's type from all of its
+//!    cells (a late value that does not fit widens the type, it is never lost)
+//!    and to count rows, ragged rows and nulls. It also catches files that end
+//!    inside a quoted field or mid-row: the marks of a truncated copy.
+//! 2. [`CsvTable::batches`] reads the file again and yields typed batches.
+//!
+//! Module map: `encoding` (which encoding, UTF-8 reader), `sniff` (dialect),
+//! `values` (cell → typed value, shared by both passes), `scan` (pass 1),
+//! `batches` (pass 2), `tail` (end-of-file checks).
+
+mod batches;
+mod encoding;
+mod scan;
+mod sniff;
+mod tail;
+mod values;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+
+pub use batches::CsvBatches;
+pub use encoding::{lookup as lookup_encoding, EncodingSource, TextEncoding};
+pub use sniff::Dialect;
+pub use values::{ColumnType, DateOrder};
+
+use crate::progress::ProgressRef;
+
+/// Bytes read from the start of the file to sniff encoding and dialect.
+const SAMPLE_BYTES: usize = 256 * 1024;
+
+/// What the user told us about the file (everything else is detected).
+#[derive(Debug, Clone, Default)]
+pub struct CsvOptions {
+    pub delimiter: Option<u8>,
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// `false` with `--no-header`: names become `column_1`, `column_2`, ...
+    pub no_header: bool,
+    pub skip_rows: Option<usize>,
+    /// Every column as text (pyforge-cli 1.0.9's behaviour).
+    pub all_strings: bool,
+}
+
+/// Why a delimited file cannot be read. Messages name the cause; the caller
+/// puts the file name in front.
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("the file is empty")]
+    Empty,
+    #[error("not a text file: {0}")]
+    Binary(String),
+    #[error("invalid UTF-8 on line {line}")]
+    InvalidUtf8 { line: u64 },
+    #[error("malformed CSV on line {line}: {message}")]
+    Malformed { line: u64, message: String },
+    #[error("the file ends inside a quoted field that starts on line {line}: it looks truncated")]
+    UnterminatedQuote { line: u64 },
+    #[error(
+        "the last row (line {line}) has {fields} of {expected} fields and no line break after it: \
+         the file looks truncated"
+    )]
+    TruncatedRow {
+        line: u64,
+        fields: usize,
+        expected: usize,
+    },
+    #[error("the file changed while it was being read ({0})")]
+    Changed(String),
+}
+
+impl CsvError {
+    /// What the user can do about it, where there is something.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            CsvError::InvalidUtf8 { .. } => Some(
+                "pass --encoding with the file's encoding (for example --encoding windows-1252)",
+            ),
+            CsvError::TruncatedRow { .. } | CsvError::UnterminatedQuote { .. } => {
+                Some("check that the file was copied completely")
+            }
+            CsvError::Binary(_) => Some("run `pyforge formats` for the formats pyforge reads"),
+            _ => None,
+        }
+    }
+}
+
+/// One column as inferred from the whole file.
+#[derive(Debug, Clone)]
+pub struct CsvColumn {
+    pub name: String,
+    pub column_type: ColumnType,
+    /// Cells written as null: empty, or a null token in a typed column.
+    pub nulls: u64,
+}
+
+/// A delimited file after the first pass: its dialect, columns and counts.
+#[derive(Debug, Clone)]
+pub struct CsvTable {
+    pub path: PathBuf,
+    pub encoding: TextEncoding,
+    pub dialect: Dialect,
+    pub has_header: bool,
+    pub columns: Vec<CsvColumn>,
+    /// Data rows (the header and skipped title lines excluded).
+    pub rows: u64,
+    /// Rows with fewer fields than the table: padded with nulls.
+    pub short_rows: u64,
+    /// Rows with more fields than the header: the extra cells get columns of their own.
+    pub long_rows: u64,
+    /// Size of the file in bytes.
+    pub bytes: u64,
+}
+
+impl CsvTable {
+    /// Runs the first pass: detection, type inference and checks.
+    pub fn open(
+        path: &Path,
+        options: &CsvOptions,
+        progress: ProgressRef,
+    ) -> Result<CsvTable, CsvError> {
+        let mut file = File::open(path)?;
+        let bytes = file.metadata()?.len();
+        let mut sample = Vec::with_capacity(SAMPLE_BYTES.min(bytes as usize));
+        (&mut file)
+            .take(SAMPLE_BYTES as u64)
+            .read_to_end(&mut sample)?;
+        let whole = sample.len() as u64 >= bytes;
+
+        let mut text_encoding = encoding::detect(&sample, whole, options.encoding);
+        if text_encoding.source == EncodingSource::Detected {
+            reject_binary(&sample)?;
+        }
+        if sample[text_encoding.bom_len..]
+            .iter()
+            .all(u8::is_ascii_whitespace)
+            && whole
+        {
+            return Err(CsvError::Empty);
+        }
+
+        let mut attempt = scan::scan(
+            path,
+            &sample,
+            whole,
+            text_encoding,
+            options,
+            progress.clone(),
+            bytes,
+        );
+        if let Err(scan::ScanError::NotUtf8 { line }) = attempt {
+            // The sample was UTF-8 but a later record is not: ask chardetng
+            // about the whole file, unless the user chose UTF-8.
+            if text_encoding.source == EncodingSource::Forced {
+                return Err(CsvError::InvalidUtf8 { line });
+            }
+            let guess = encoding::guess_whole_file(File::open(path)?)?;
+            if guess == encoding_rs::UTF_8 {
+                return Err(CsvError::InvalidUtf8 { line });
+            }
+            tracing::info!(
+                "{}: line {line} is not UTF-8; reading the file as {}",
+                path.display(),
+                guess.name()
+            );
+            text_encoding = TextEncoding {
+                encoding: guess,
+                bom_len: 0,
+                source: EncodingSource::Detected,
+            };
+            attempt = scan::scan(
+                path,
+                &sample,
+                whole,
+                text_encoding,
+                options,
+                progress,
+                bytes,
+            );
+        }
+        let scan = attempt.map_err(scan::ScanError::into_csv_error)?;
+        Ok(CsvTable {
+            path: path.to_path_buf(),
+            encoding: text_encoding,
+            dialect: scan.dialect,
+            has_header: !options.no_header,
+            columns: scan.columns,
+            rows: scan.rows,
+            short_rows: scan.short_rows,
+            long_rows: scan.long_rows,
+            bytes,
+        })
+    }
+
+    /// The Arrow schema of the batches (names as in the file; the sink makes
+    /// them unique).
+    pub fn schema(&self) -> SchemaRef {
+        let fields: Vec<Field> = self
+            .columns
+            .iter()
+            .map(|c| Field::new(&c.name, arrow_type(c.column_type), true))
+            .collect();
+        Arc::new(Schema::new(fields))
+    }
+
+    /// Runs the second pass.
+    pub fn batches(&self, progress: ProgressRef) -> Result<CsvBatches, CsvError> {
+        CsvBatches::new(self, progress)
+    }
+}
+
+/// The Arrow type a column is built as.
+pub fn arrow_type(column_type: ColumnType) -> DataType {
+    match column_type {
+        ColumnType::Boolean => DataType::Boolean,
+        ColumnType::Int64 => DataType::Int64,
+        ColumnType::Float64 => DataType::Float64,
+        ColumnType::Date(_) => DataType::Date32,
+        ColumnType::Timestamp(_) => DataType::Timestamp(TimeUnit::Microsecond, None),
+        ColumnType::TimestampUtc => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+        ColumnType::Utf8 => DataType::Utf8,
+    }
+}
+
+/// Refuses files that are clearly not text: known binary formats by their
+/// magic number, and anything with many control bytes.
+fn reject_binary(sample: &[u8]) -> Result<(), CsvError> {
+    const MAGIC: [(&[u8], &str); 7] = [
+        (
+            b"PK\x03\x04",
+            "it is a ZIP archive (an .xlsx or .docx file?)",
+        ),
+        (
+            b"\xD0\xCF\x11\xE0",
+            "it is an OLE2 document (an .xls or .doc file?)",
+        ),
+        (b"%PDF", "it is a PDF document"),
+        (b"PAR1", "it is already a Parquet file"),
+        (
+            b"\x00\x01\x00\x00Standard",
+            "it is a Microsoft Access database",
+        ),
+        (b"\x1F\x8B", "it is gzip-compressed (decompress it first)"),
+        (b"\x89PNG", "it is a PNG image"),
+    ];
+    for (magic, what) in MAGIC {
+        if sample.starts_with(magic) {
+            return Err(CsvError::Binary(what.to_string()));
+        }
+    }
+    let head = &sample[..sample.len().min(8192)];
+    if head.len() >= 64 {
+        let control = head
+            .iter()
+            .filter(|&&b| matches!(b, 0..=8 | 14..=26 | 28..=31 | 127))
+            .count();
+        if control * 20 > head.len() {
+            return Err(CsvError::Binary(format!(
+                "{control} of its first {} bytes are control characters",
+                head.len()
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! pyforge: parse the command line, run the subcommand, map the result to an
+//! exit code (documented in `--help` and README.md). Nothing else lives here.
+
+mod cleanup;
+mod cli;
+mod commands;
+mod convert;
+mod diagnostics;
+mod env_vars;
+mod formats;
+mod progress;
+mod sink;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose, cli.quiet);
+    install_interrupt_handler();
+    match &cli.command {
+        Command::Convert(args) => commands::convert::run(args, cli.quiet),
+        Command::Info(args) => commands::info::run(args),
+        Command::Validate(args) => commands::validate::run(args),
+        Command::Formats(args) => commands::formats::run(args),
+        Command::EnvInfo(_) => {
+            commands::not_supported_yet("env-info (Java and Databricks detection)")
+        }
+        Command::Jars(_) => {
+            commands::not_supported_yet("jars (the UCanAccess JAR set for Access files)")
+        }
+    }
+}
+
+/// Logs go to stderr. `PYFORGE_LOG` wins; otherwise `-v` / `-vv` raise the level.
+fn init_logging(verbose: u8, quiet: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = std::env::var(env_vars::PYFORGE_LOG)
+        .ok()
+        .and_then(|v| EnvFilter::try_new(v).ok())
+        .unwrap_or_else(|| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}
+
+/// ctrl-c and SIGTERM remove temporary outputs, then exit with 130.
+fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        cleanup::remove_all();
+        std::process::exit(130);
+    });
+}
