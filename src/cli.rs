@@ -201,9 +201,11 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
         "colon" => b':',
         "space" => b' ',
         other if other.len() == 1 && other.is_ascii() => other.as_bytes()[0],
-        other => return Err(format!(
+        other => {
+            return Err(format!(
             "`{other}` is not one ASCII character (or tab, comma, semicolon, pipe, colon, space)"
-        )),
+        ))
+        }
     };
     if matches!(byte, b'"' | b'\n' | b'\r') {
         return Err("the delimiter cannot be a quote or a line break".into());

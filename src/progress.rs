@@ -47,6 +47,12 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
+impl<R: io::Seek> io::Seek for CountingReader<R> {
+    fn seek(&mut self, pos: io::SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
 /// An indicatif bar in bytes, for one input, drawn on stderr.
 pub struct Bar {
     bar: indicatif::ProgressBar,

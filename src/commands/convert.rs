@@ -54,6 +54,7 @@ fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageErro
         hint: e.hint().map(str::to_string),
         message: e.to_string(),
     })?;
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let jobs = match args.jobs {
         Some(0) => {
             return Err(UsageError {
@@ -62,8 +63,11 @@ fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageErro
             })
         }
         Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        None => cpus,
     };
+    // Inputs converted at once share the CPUs for their own parallel reading.
+    let mut csv = csv_options(&args.csv, args.all_strings)?;
+    csv.threads = (cpus / jobs.min(plan.jobs.len()).max(1)).max(1);
     let settings = JobSettings {
         sink: SinkOptions {
             compression: match args.compression {
@@ -74,7 +78,7 @@ fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageErro
             },
             ..SinkOptions::default()
         },
-        csv: csv_options(&args.csv, args.all_strings)?,
+        csv,
         force: args.force,
         jobs,
         keep_going: args.keep_going,

@@ -45,6 +45,7 @@ pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, Usag
         no_header: args.no_header,
         skip_rows: args.skip_rows,
         all_strings,
+        threads: 0,
     })
 }
 

@@ -1,10 +1,16 @@
 //! The second pass: read the file again and build typed Arrow batches.
 //!
-//! A batch is closed at [`BATCH_ROWS`] rows or [`BATCH_BYTES`] bytes of cell
-//! text, whichever comes first, so wide or long rows cannot blow up memory.
+//! A batch holds at most [`BATCH_ROWS`] rows or [`BATCH_BYTES`] bytes of cell
+//! text, so wide or long rows cannot blow up memory. UTF-8 files are read in
+//! parallel: pass 1 noted where every chunk of rows starts, so each worker
+//! seeks to its chunk and builds that batch on its own, while the caller
+//! writes finished batches in order. Other encodings are decoded as a stream
+//! and read sequentially.
 
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
 
 use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
@@ -14,7 +20,8 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::SchemaRef;
 
 use super::encoding;
-use super::scan::malformed;
+use super::scan::{malformed, Chunk};
+use super::sniff::Dialect;
 use super::values::{self, ColumnType, DateOrder};
 use super::{CsvError, CsvTable};
 use crate::progress::{CountingReader, ProgressRef};
@@ -22,12 +29,133 @@ use crate::progress::{CountingReader, ProgressRef};
 pub const BATCH_ROWS: usize = 64 * 1024;
 pub const BATCH_BYTES: usize = 32 * 1024 * 1024;
 
-/// An iterator of record batches over a scanned file.
+/// Chunks a worker may run ahead of the one the caller waits for, per worker.
+const LOOKAHEAD_PER_WORKER: usize = 2;
+
+/// An iterator of record batches over a scanned file, in file order.
 pub struct CsvBatches {
-    reader: csv::Reader<Box<dyn std::io::Read + Send>>,
-    record: csv::ByteRecord,
+    inner: Inner,
+}
+
+enum Inner {
+    Sequential(Box<Sequential>),
+    Parallel(Parallel),
+}
+
+impl CsvBatches {
+    pub(super) fn new(table: &CsvTable, progress: ProgressRef) -> Result<CsvBatches, CsvError> {
+        progress.start("writing", table.bytes);
+        let threads = match table.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        let layout = Arc::new(Layout::of(table));
+        let inner = if table.encoding.is_utf8() && threads > 1 && table.chunks.len() > 1 {
+            Inner::Parallel(Parallel::start(
+                layout,
+                table.chunks.clone(),
+                threads.min(table.chunks.len()),
+                table.encoding.bom_len as u64,
+                progress,
+            ))
+        } else {
+            Inner::Sequential(Box::new(Sequential::open(table, layout, progress)?))
+        };
+        Ok(CsvBatches { inner })
+    }
+}
+
+impl Iterator for CsvBatches {
+    type Item = Result<RecordBatch, CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.inner {
+            Inner::Sequential(s) => s.next(),
+            Inner::Parallel(p) => p.next(),
+        }
+    }
+}
+
+/// What every batch of one table shares.
+struct Layout {
+    path: std::path::PathBuf,
+    dialect: Dialect,
     schema: SchemaRef,
     names: Vec<String>,
+    types: Vec<ColumnType>,
+}
+
+impl Layout {
+    fn of(table: &CsvTable) -> Layout {
+        Layout {
+            path: table.path.clone(),
+            dialect: table.dialect,
+            schema: table.schema(),
+            names: table.columns.iter().map(|c| c.name.clone()).collect(),
+            types: table.columns.iter().map(|c| c.column_type).collect(),
+        }
+    }
+
+    fn builders(&self) -> Vec<ColumnBuilder> {
+        self.types.iter().map(|t| ColumnBuilder::new(*t)).collect()
+    }
+}
+
+/// Reads records from `reader` into `builders` until `max_rows` rows or
+/// `max_bytes` bytes; returns the rows read and whether the file ended.
+fn fill<R: std::io::Read>(
+    layout: &Layout,
+    builders: &mut [ColumnBuilder],
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::ByteRecord,
+    max_rows: usize,
+    max_bytes: usize,
+) -> Result<(usize, bool), CsvError> {
+    let mut rows = 0;
+    let mut bytes = 0;
+    while rows < max_rows && bytes < max_bytes {
+        if !reader.read_byte_record(record).map_err(|e| malformed(&e))? {
+            return Ok((rows, true));
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if !fields_are_utf8(record) {
+            return Err(CsvError::Changed(format!(
+                "line {line} is no longer valid UTF-8"
+            )));
+        }
+        if record.len() > builders.len() {
+            return Err(CsvError::Changed(format!(
+                "line {line} has more fields than before"
+            )));
+        }
+        for (index, builder) in builders.iter_mut().enumerate() {
+            let cell = record.get(index).unwrap_or_default();
+            if !builder.append(cell) {
+                return Err(CsvError::Changed(format!(
+                    "line {line}, column `{}`: `{}` is not a {}",
+                    layout.names[index],
+                    String::from_utf8_lossy(cell),
+                    builder.column_type().name()
+                )));
+            }
+        }
+        rows += 1;
+        bytes += record.as_slice().len();
+    }
+    Ok((rows, false))
+}
+
+fn finish_batch(layout: &Layout, builders: &mut [ColumnBuilder]) -> Result<RecordBatch, CsvError> {
+    let columns: Vec<ArrayRef> = builders.iter_mut().map(ColumnBuilder::finish).collect();
+    RecordBatch::try_new(layout.schema.clone(), columns)
+        .map_err(|e| CsvError::Changed(e.to_string()))
+}
+
+/// One reader over the decoded stream, from the top of the file.
+struct Sequential {
+    layout: Arc<Layout>,
+    reader: csv::Reader<Box<dyn std::io::Read + Send>>,
+    record: csv::ByteRecord,
     builders: Vec<ColumnBuilder>,
     /// Records still to skip (title lines and the header).
     to_skip: usize,
@@ -36,23 +164,19 @@ pub struct CsvBatches {
     done: bool,
 }
 
-impl CsvBatches {
-    pub(super) fn new(table: &CsvTable, progress: ProgressRef) -> Result<CsvBatches, CsvError> {
-        progress.start("writing", table.bytes);
+impl Sequential {
+    fn open(
+        table: &CsvTable,
+        layout: Arc<Layout>,
+        progress: ProgressRef,
+    ) -> Result<Sequential, CsvError> {
         let file = File::open(&table.path)?;
         let text = encoding::utf8_reader(CountingReader::new(file, progress), &table.encoding)?;
-        let reader = table.dialect.reader_builder().from_reader(text);
-        let builders = table
-            .columns
-            .iter()
-            .map(|c| ColumnBuilder::new(c.column_type))
-            .collect();
-        Ok(CsvBatches {
-            reader,
+        Ok(Sequential {
+            reader: table.dialect.reader_builder().from_reader(text),
             record: csv::ByteRecord::new(),
-            schema: table.schema(),
-            names: table.columns.iter().map(|c| c.name.clone()).collect(),
-            builders,
+            builders: layout.builders(),
+            layout,
             to_skip: table.dialect.skip_rows + usize::from(table.has_header),
             expected_rows: table.rows,
             rows: 0,
@@ -61,80 +185,224 @@ impl CsvBatches {
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, CsvError> {
-        let mut batch_rows = 0;
-        let mut batch_bytes = 0;
-        while batch_rows < BATCH_ROWS && batch_bytes < BATCH_BYTES {
-            let more = self
+        while self.to_skip > 0 {
+            if !self
                 .reader
                 .read_byte_record(&mut self.record)
-                .map_err(|e| malformed(&e))?;
-            if !more {
-                self.done = true;
+                .map_err(|e| malformed(&e))?
+            {
                 break;
             }
-            if self.to_skip > 0 {
-                self.to_skip -= 1;
-                continue;
-            }
-            let line = self.record.position().map_or(0, |p| p.line());
-            if self.record.len() > self.builders.len() {
+            self.to_skip -= 1;
+        }
+        let (rows, at_end) = fill(
+            &self.layout,
+            &mut self.builders,
+            &mut self.reader,
+            &mut self.record,
+            BATCH_ROWS,
+            BATCH_BYTES,
+        )?;
+        self.rows += rows as u64;
+        if at_end {
+            self.done = true;
+            if self.rows != self.expected_rows {
                 return Err(CsvError::Changed(format!(
-                    "line {line} has more fields than before"
+                    "{} rows now, {} in the first pass",
+                    self.rows, self.expected_rows
                 )));
             }
-            for (index, builder) in self.builders.iter_mut().enumerate() {
-                let cell = self.record.get(index).unwrap_or_default();
-                if !builder.append(cell) {
-                    return Err(CsvError::Changed(format!(
-                        "line {line}, column `{}`: `{}` is not a {}",
-                        self.names[index],
-                        String::from_utf8_lossy(cell),
-                        builder.column_type().name()
-                    )));
-                }
-            }
-            batch_rows += 1;
-            batch_bytes += self.record.as_slice().len();
         }
-        self.rows += batch_rows as u64;
-        if self.done && self.rows != self.expected_rows {
-            return Err(CsvError::Changed(format!(
-                "{} rows now, {} in the first pass",
-                self.rows, self.expected_rows
-            )));
-        }
-        if batch_rows == 0 {
+        if rows == 0 {
             return Ok(None);
         }
-        let columns: Vec<ArrayRef> = self
-            .builders
-            .iter_mut()
-            .map(ColumnBuilder::finish)
-            .collect();
-        let batch = RecordBatch::try_new(self.schema.clone(), columns)
-            .map_err(|e| CsvError::Changed(e.to_string()))?;
-        Ok(Some(batch))
+        finish_batch(&self.layout, &mut self.builders).map(Some)
     }
-}
 
-impl Iterator for CsvBatches {
-    type Item = Result<RecordBatch, CsvError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+    fn next(&mut self) -> Option<Result<RecordBatch, CsvError>> {
         if self.done {
             return None;
         }
-        match self.next_batch() {
-            Ok(Some(batch)) => Some(Ok(batch)),
-            Ok(None) => None,
-            Err(e) => {
-                self.done = true;
-                Some(Err(e))
+        let result = self.next_batch();
+        if result.is_err() {
+            self.done = true;
+        }
+        result.transpose()
+    }
+}
+
+/// Workers that build the batches of chunks, handed back in file order.
+struct Parallel {
+    shared: Arc<Shared>,
+    workers: Vec<JoinHandle<()>>,
+    total: usize,
+    next: usize,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+struct State {
+    next_to_take: usize,
+    next_to_yield: usize,
+    finished: BTreeMap<usize, Result<RecordBatch, CsvError>>,
+    cancelled: bool,
+}
+
+impl Parallel {
+    fn start(
+        layout: Arc<Layout>,
+        chunks: Vec<Chunk>,
+        threads: usize,
+        bom_len: u64,
+        progress: ProgressRef,
+    ) -> Parallel {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                next_to_take: 0,
+                next_to_yield: 0,
+                finished: BTreeMap::new(),
+                cancelled: false,
+            }),
+            changed: Condvar::new(),
+        });
+        let chunks = Arc::new(chunks);
+        let window = threads * LOOKAHEAD_PER_WORKER;
+        let workers = (0..threads)
+            .map(|_| {
+                let (shared, chunks, layout, progress) = (
+                    shared.clone(),
+                    chunks.clone(),
+                    layout.clone(),
+                    progress.clone(),
+                );
+                std::thread::spawn(move || {
+                    while let Some(index) = shared.take(chunks.len(), window) {
+                        let batch = read_chunk(&layout, &chunks[index], bom_len, progress.clone());
+                        shared.put(index, batch);
+                    }
+                })
+            })
+            .collect();
+        Parallel {
+            total: chunks.len(),
+            shared,
+            workers,
+            next: 0,
+        }
+    }
+
+    fn next(&mut self) -> Option<Result<RecordBatch, CsvError>> {
+        if self.next >= self.total {
+            return None;
+        }
+        let mut state = self.shared.state.lock().expect("batch state");
+        let result = loop {
+            if let Some(result) = state.finished.remove(&self.next) {
+                break result;
             }
+            state = self.shared.changed.wait(state).expect("batch state");
+        };
+        state.next_to_yield += 1;
+        self.next += 1;
+        if result.is_err() {
+            state.cancelled = true;
+            self.next = self.total;
+        }
+        drop(state);
+        self.shared.changed.notify_all();
+        Some(result)
+    }
+}
+
+impl Shared {
+    /// The next chunk to build, waiting while workers are too far ahead.
+    fn take(&self, total: usize, window: usize) -> Option<usize> {
+        let mut state = self.state.lock().expect("batch state");
+        loop {
+            if state.cancelled || state.next_to_take >= total {
+                return None;
+            }
+            if state.next_to_take < state.next_to_yield + window {
+                state.next_to_take += 1;
+                return Some(state.next_to_take - 1);
+            }
+            state = self.changed.wait(state).expect("batch state");
+        }
+    }
+
+    fn put(&self, index: usize, batch: Result<RecordBatch, CsvError>) {
+        self.state
+            .lock()
+            .expect("batch state")
+            .finished
+            .insert(index, batch);
+        self.changed.notify_all();
+    }
+}
+
+impl Drop for Parallel {
+    fn drop(&mut self) {
+        self.shared.state.lock().expect("batch state").cancelled = true;
+        self.shared.changed.notify_all();
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
         }
     }
 }
 
+/// Builds the batch of one chunk from its own file handle.
+fn read_chunk(
+    layout: &Layout,
+    chunk: &Chunk,
+    bom_len: u64,
+    progress: ProgressRef,
+) -> Result<RecordBatch, CsvError> {
+    let file = File::open(&layout.path)?;
+    let mut reader = layout
+        .dialect
+        .reader_builder()
+        .from_reader(CountingReader::new(file, progress));
+    // `Reader::seek` resets the parser and its line count; it needs absolute
+    // file offsets, so the byte-order mark is added back.
+    let mut start = chunk.start.clone();
+    start.set_byte(bom_len + chunk.start.byte());
+    reader.seek(start).map_err(|e| malformed(&e))?;
+    let mut builders = layout.builders();
+    let mut record = csv::ByteRecord::new();
+    let wanted = chunk.rows as usize;
+    let (rows, _) = fill(
+        layout,
+        &mut builders,
+        &mut reader,
+        &mut record,
+        wanted,
+        usize::MAX,
+    )?;
+    if rows != wanted {
+        return Err(CsvError::Changed(format!(
+            "the rows from line {} are no longer where the first pass found them ({rows} of {wanted})",
+            chunk.start.line()
+        )));
+    }
+    finish_batch(layout, &mut builders)
+}
+
+/// Whether every field of `record` is valid UTF-8, with one validation of
+/// the whole record: the record's bytes are valid UTF-8 and every field starts
+/// on a character boundary (not on a continuation byte), so each field is too.
+fn fields_are_utf8(record: &csv::ByteRecord) -> bool {
+    let bytes = record.as_slice();
+    simdutf8::basic::from_utf8(bytes).is_ok()
+        && (0..record.len()).all(|i| {
+            record
+                .range(i)
+                .and_then(|range| bytes.get(range.start))
+                .is_none_or(|&b| (b as i8) >= -0x40)
+        })
+}
 /// One column's Arrow builder, with the parser its type needs.
 enum ColumnBuilder {
     Boolean(BooleanBuilder),
@@ -175,7 +443,8 @@ impl ColumnBuilder {
         }
     }
 
-    /// Appends one cell; `false` when it does not parse as the column's type.
+    /// Appends one cell of a record that passed [`fields_are_utf8`]; `false`
+    /// when it does not parse as the column's type.
     #[inline]
     fn append(&mut self, cell: &[u8]) -> bool {
         if let ColumnBuilder::Utf8(builder) = self {
@@ -183,13 +452,10 @@ impl ColumnBuilder {
                 builder.append_null();
                 return true;
             }
-            return match simdutf8::basic::from_utf8(cell) {
-                Ok(text) => {
-                    builder.append_value(text);
-                    true
-                }
-                Err(_) => false,
-            };
+            // SAFETY: the caller checked with `fields_are_utf8` that every
+            // field of the record, this cell included, is valid UTF-8.
+            builder.append_value(unsafe { std::str::from_utf8_unchecked(cell) });
+            return true;
         }
         let cell = values::trim(cell);
         let is_null = cell.is_empty() || values::is_null_token(cell);

@@ -46,6 +46,8 @@ pub struct CsvOptions {
     pub skip_rows: Option<usize>,
     /// Every column as text (pyforge-cli 1.0.9's behaviour).
     pub all_strings: bool,
+    /// Threads that build batches in pass 2 (0: one per CPU).
+    pub threads: usize,
 }
 
 /// Why a delimited file cannot be read. Messages name the cause; the caller
@@ -118,6 +120,10 @@ pub struct CsvTable {
     pub long_rows: u64,
     /// Size of the file in bytes.
     pub bytes: u64,
+    /// Where pass 2 may start reading in parallel (UTF-8 files only).
+    chunks: Vec<scan::Chunk>,
+    /// Threads for pass 2.
+    threads: usize,
 }
 
 impl CsvTable {
@@ -197,6 +203,8 @@ impl CsvTable {
             short_rows: scan.short_rows,
             long_rows: scan.long_rows,
             bytes,
+            chunks: scan.chunks,
+            threads: options.threads,
         })
     }
 

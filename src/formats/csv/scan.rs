@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::path::Path;
 
+use super::batches::{BATCH_BYTES, BATCH_ROWS};
 use super::encoding::{self, TextEncoding};
 use super::sniff::{self, Dialect};
 use super::tail::{ends_inside_quotes, TailReader};
@@ -14,6 +15,7 @@ use crate::progress::{CountingReader, ProgressRef};
 
 pub(super) struct Scan {
     pub dialect: Dialect,
+    pub chunks: Vec<Chunk>,
     pub columns: Vec<CsvColumn>,
     pub rows: u64,
     pub short_rows: u64,
@@ -42,6 +44,15 @@ impl<E: Into<CsvError>> From<E> for ScanError {
     fn from(e: E) -> Self {
         ScanError::Csv(e.into())
     }
+}
+
+/// A run of consecutive data rows that pass 2 can read on its own: where
+/// its first record starts and how many rows it holds. Chunks close at
+/// [`BATCH_ROWS`] rows or [`BATCH_BYTES`] bytes, like batches.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    pub start: csv::Position,
+    pub rows: u64,
 }
 
 /// What pass 1 knows about one column.
@@ -140,6 +151,8 @@ pub(super) fn scan(
     // Rows by field count: ragged rows are counted against the final width.
     let mut widths: std::collections::BTreeMap<usize, u64> = Default::default();
     let mut rows = 0u64;
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut chunk_bytes = 0usize;
     let mut last: Option<(u64, u64, usize)> = None; // (byte, line, fields) of the last record
 
     loop {
@@ -187,6 +200,19 @@ pub(super) fn scan(
             column.observe(cell);
         }
         rows += 1;
+        match chunks.last_mut() {
+            Some(chunk) if chunk.rows < BATCH_ROWS as u64 && chunk_bytes < BATCH_BYTES => {
+                chunk.rows += 1;
+                chunk_bytes += record.as_slice().len();
+            }
+            _ => {
+                chunks.push(Chunk {
+                    start: position,
+                    rows: 1,
+                });
+                chunk_bytes = record.as_slice().len();
+            }
+        }
     }
     let width = columns.len();
     let header_len = header.as_ref().map_or(width, Vec::len);
@@ -231,6 +257,7 @@ pub(super) fn scan(
         .collect();
     Ok(Scan {
         dialect,
+        chunks,
         columns,
         rows,
         short_rows,

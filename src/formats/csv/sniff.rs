@@ -129,7 +129,7 @@ fn preamble_len(counts: &[usize]) -> usize {
     // Only a real table after the title: the next rows have the table's width.
     let after = &counts[lead..];
     let consistent = after.iter().take(5).filter(|&&c| c == fields).count();
-    if lead > 0 && consistent >= after.len().min(5).max(1) {
+    if lead > 0 && consistent >= after.len().clamp(1, 5) {
         lead
     } else {
         0
