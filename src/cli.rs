@@ -118,6 +118,10 @@ pub struct InfoArgs {
     #[arg(long)]
     pub json: bool,
 
+    /// Output format, as pyforge-cli 1.0.9 spelled it (`--format json` is `--json`).
+    #[arg(short, long, value_enum, default_value_t = InfoFormat::Table)]
+    pub format: InfoFormat,
+
     #[command(flatten)]
     pub csv: CsvArgs,
 }
@@ -176,6 +180,12 @@ pub struct CsvArgs {
     /// Skip N lines before the header. Default: title lines before the header are detected.
     #[arg(long, value_name = "N")]
     pub skip_rows: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InfoFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{csv_options, EXIT_FAILED};
-use crate::cli::InfoArgs;
+use crate::cli::{InfoArgs, InfoFormat};
 use crate::diagnostics;
 use crate::formats::csv::{CsvError, CsvTable, EncodingSource};
 use crate::formats::Format;
@@ -118,7 +118,7 @@ impl CsvInfo {
             .max()
             .unwrap_or(4)
             .clamp(4, 40);
-        println!("  {:>4}  {:<width$}  {:<14} nulls", "#", "name", "type");
+        println!("  {:>4}  {:<width$}  {:<16} nulls", "#", "name", "type");
         for (i, c) in self.columns.iter().enumerate() {
             let kind = match c.date_order {
                 Some(order) => format!(
@@ -173,7 +173,7 @@ pub fn run(args: &InfoArgs) -> ExitCode {
     match CsvTable::open(path, &options, Arc::new(NoProgress)) {
         Ok(table) => {
             let info = CsvInfo::new(path, &table);
-            if args.json {
+            if args.json || args.format == InfoFormat::Json {
                 super::print_json(&info);
             } else {
                 info.print_text();

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: formatting, lints, unit tests and the
+# integration tests (the real binary on generated files and, when ../shared is
+# beside the repository, on the shared fixture corpus).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --all-targets --locked --no-fail-fast
+else
+  cargo test --all-targets --locked --no-fail-fast
+fi
