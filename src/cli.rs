@@ -177,9 +177,9 @@ pub struct CsvArgs {
     #[arg(long)]
     pub no_header: bool,
 
-    /// Skip N lines before the header. Default: title lines before the header are detected.
+    /// Skip the first N lines (the header follows). Default: title lines above the header are detected.
     #[arg(long, value_name = "N")]
-    pub skip_rows: Option<usize>,
+    pub skip_rows: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,1 +1,15 @@
+//! Integration tests: every test runs the real `pyforge` binary on files it
+//! writes (or on the shared fixtures) and reads the Parquet back.
+//!
+//! One module per topic, ripgrep style; `util` holds the command runner and
+//! the Parquet readers.
 
+mod util;
+
+mod bad_input;
+mod cli;
+mod convert_naming;
+mod csv_encodings;
+mod csv_fixtures;
+mod csv_generated;
+mod parquet_output;

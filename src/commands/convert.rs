@@ -99,7 +99,7 @@ fn execute(
         .iter()
         .map(|r| InputReport {
             input: r.input.clone(),
-            format: None,
+            format: crate::formats::Format::of_named_file(&r.input),
             seconds: 0.0,
             outcome: Outcome::Failed {
                 error: r.reason.clone(),
@@ -161,9 +161,11 @@ fn print_report(report: &InputReport, quiet: bool) {
                 return;
             }
             eprintln!(
-                "converted {} -> {} ({rows} rows, {columns} columns, {}, {:.2}s)",
+                "converted {} -> {} ({}, {}, {}, {:.2}s)",
                 report.input.display(),
                 output.display(),
+                plural(*rows, "row"),
+                plural(*columns as u64, "column"),
                 human_bytes(*bytes),
                 report.seconds
             );
@@ -182,6 +184,14 @@ fn print_report(report: &InputReport, quiet: bool) {
                 );
             }
         }
+    }
+}
+
+fn plural(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -18,7 +18,7 @@ use crate::progress::NoProgress;
 /// ```json
 /// { "schema_version": 1, "file": "a.csv", "format": "csv", "bytes": 120,
 ///   "encoding": "UTF-8", "encoding_source": "detected", "delimiter": ",",
-///   "has_header": true, "skipped_rows": 0, "rows": 3,
+///   "has_header": true, "skipped_lines": 0, "rows": 3,
 ///   "short_rows": 0, "long_rows": 0,
 ///   "columns": [ { "name": "id", "type": "int64", "nulls": 0 } ] }
 /// ```
@@ -34,7 +34,7 @@ pub struct CsvInfo {
     encoding_source: EncodingSource,
     delimiter: String,
     has_header: bool,
-    skipped_rows: usize,
+    skipped_lines: u64,
     rows: u64,
     short_rows: u64,
     long_rows: u64,
@@ -62,7 +62,7 @@ impl CsvInfo {
             encoding_source: table.encoding.source,
             delimiter: delimiter_name(table.dialect.delimiter),
             has_header: table.has_header,
-            skipped_rows: table.dialect.skip_rows,
+            skipped_lines: table.dialect.skip_lines,
             rows: table.rows,
             short_rows: table.short_rows,
             long_rows: table.long_rows,
@@ -94,10 +94,10 @@ impl CsvInfo {
         );
         println!("delimiter:  {}", self.delimiter);
         println!("header:     {}", if self.has_header { "yes" } else { "no" });
-        if self.skipped_rows > 0 {
+        if self.skipped_lines > 0 {
             println!(
-                "skipped:    {} title line(s) before the header",
-                self.skipped_rows
+                "skipped:    {} line(s) before the header",
+                self.skipped_lines
             );
         }
         println!("rows:       {}", self.rows);

@@ -43,7 +43,7 @@ pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, Usag
         delimiter: args.delimiter,
         encoding,
         no_header: args.no_header,
-        skip_rows: args.skip_rows,
+        skip_lines: args.skip_rows,
         all_strings,
         threads: 0,
     })

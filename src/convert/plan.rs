@@ -55,6 +55,8 @@ pub enum PlanError {
     },
     #[error("the output {} is the input itself", .0.display())]
     OutputIsInput(PathBuf),
+    #[error("{} looks like an OUTPUT, but an OUTPUT path only goes with one INPUT", .0.display())]
+    OutputWithManyInputs(PathBuf),
     #[error("give either an OUTPUT path or --output-dir, not both")]
     OutputAndOutputDir,
     #[error("--output-dir {} is a file, not a directory", .0.display())]
@@ -71,6 +73,7 @@ impl PlanError {
             PlanError::SharedOutput { .. } => {
                 Some("convert them in separate runs, or drop --output-dir to write each output beside its input")
             }
+            PlanError::OutputWithManyInputs(_) => Some("use --output-dir DIR for several inputs"),
             PlanError::TextNotForFormat { .. } | PlanError::ParquetIntoTxt(_) => {
                 Some("drop --format, or name the output <name>.parquet")
             }
@@ -87,11 +90,8 @@ fn has_glob_chars(path: &Path) -> bool {
 /// With exactly two paths the second is OUTPUT unless it names an input
 /// format's file (`pyforge convert a.csv b.csv` converts both).
 fn split_output(paths: &[PathBuf]) -> (&[PathBuf], Option<&PathBuf>) {
-    if let [input, second] = paths {
-        let is_input = !has_glob_chars(second)
-            && !second.is_dir()
-            && Format::of(second).is_some()
-            && !has_glob_chars(input);
+    if let [_, second] = paths {
+        let is_input = !has_glob_chars(second) && !second.is_dir() && Format::of(second).is_some();
         if !is_input && !has_glob_chars(second) {
             return (&paths[..1], Some(second));
         }
@@ -205,6 +205,14 @@ fn parent_dir(path: &Path) -> PathBuf {
 /// problems with one input become [`Rejected`] entries.
 pub fn plan(request: &PlanRequest) -> Result<Plan, PlanError> {
     let (inputs, explicit_output) = split_output(&request.paths);
+    if let [_, _, .., last] = inputs {
+        let is_output = last
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("txt"));
+        if is_output && !last.exists() {
+            return Err(PlanError::OutputWithManyInputs(last.clone()));
+        }
+    }
     if explicit_output.is_some() && request.output_dir.is_some() {
         return Err(PlanError::OutputAndOutputDir);
     }
@@ -245,7 +253,12 @@ pub fn plan(request: &PlanRequest) -> Result<Plan, PlanError> {
             }
             (Some(output), _) => output.clone(),
             (None, Some(dir)) => default_output(&input, format, text, dir),
-            (None, None) => default_output(&input, format, text, &parent_dir(&input)),
+            (None, None) => default_output(
+                &input,
+                format,
+                text,
+                input.parent().unwrap_or(Path::new("")),
+            ),
         };
         if same_file(&input, &output) {
             return Err(PlanError::OutputIsInput(output));

@@ -197,20 +197,20 @@ fn convert_csv(
     let mut notes = Vec::new();
     if table.short_rows > 0 {
         notes.push(format!(
-            "{} rows had fewer fields than the header and were padded with nulls",
+            "{} row(s) had fewer fields than the header and were padded with nulls",
             table.short_rows
         ));
     }
     if table.long_rows > 0 {
         notes.push(format!(
-            "{} rows had more fields than the header; the extra cells are in columns named column_<n>",
+            "{} row(s) had more fields than the header; the extra cells are in columns named column_<n>",
             table.long_rows
         ));
     }
-    if table.dialect.skip_rows > 0 {
+    if table.dialect.skip_lines > 0 {
         notes.push(format!(
-            "skipped {} title line(s) before the header",
-            table.dialect.skip_rows
+            "skipped {} line(s) before the header",
+            table.dialect.skip_lines
         ));
     }
     Ok(Outcome::Converted {

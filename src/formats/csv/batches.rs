@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::io::Read;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
@@ -110,6 +111,7 @@ fn fill<R: std::io::Read>(
     record: &mut csv::ByteRecord,
     max_rows: usize,
     max_bytes: usize,
+    line_offset: u64,
 ) -> Result<(usize, bool), CsvError> {
     let mut rows = 0;
     let mut bytes = 0;
@@ -117,7 +119,7 @@ fn fill<R: std::io::Read>(
         if !reader.read_byte_record(record).map_err(|e| malformed(&e))? {
             return Ok((rows, true));
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| p.line()) + line_offset;
         if !fields_are_utf8(record) {
             return Err(CsvError::Changed(format!(
                 "line {line} is no longer valid UTF-8"
@@ -151,14 +153,14 @@ fn finish_batch(layout: &Layout, builders: &mut [ColumnBuilder]) -> Result<Recor
         .map_err(|e| CsvError::Changed(e.to_string()))
 }
 
-/// One reader over the decoded stream, from the top of the file.
+/// One reader over the decoded stream, from the first data row on.
 struct Sequential {
     layout: Arc<Layout>,
     reader: csv::Reader<Box<dyn std::io::Read + Send>>,
     record: csv::ByteRecord,
     builders: Vec<ColumnBuilder>,
-    /// Records still to skip (title lines and the header).
-    to_skip: usize,
+    /// The line the data starts on, minus one: the reader counts from there.
+    line_offset: u64,
     expected_rows: u64,
     rows: u64,
     done: bool,
@@ -171,13 +173,17 @@ impl Sequential {
         progress: ProgressRef,
     ) -> Result<Sequential, CsvError> {
         let file = File::open(&table.path)?;
-        let text = encoding::utf8_reader(CountingReader::new(file, progress), &table.encoding)?;
+        let mut text = encoding::utf8_reader(CountingReader::new(file, progress), &table.encoding)?;
+        // Title lines and the header end where pass 1 saw the first data row.
+        let start = table.chunks.first().map(|c| c.start.clone());
+        let (skip, line_offset) = start.map_or((u64::MAX, 0), |s| (s.byte(), s.line() - 1));
+        std::io::copy(&mut (&mut text).take(skip), &mut std::io::sink())?;
         Ok(Sequential {
             reader: table.dialect.reader_builder().from_reader(text),
             record: csv::ByteRecord::new(),
             builders: layout.builders(),
             layout,
-            to_skip: table.dialect.skip_rows + usize::from(table.has_header),
+            line_offset,
             expected_rows: table.rows,
             rows: 0,
             done: false,
@@ -185,16 +191,6 @@ impl Sequential {
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>, CsvError> {
-        while self.to_skip > 0 {
-            if !self
-                .reader
-                .read_byte_record(&mut self.record)
-                .map_err(|e| malformed(&e))?
-            {
-                break;
-            }
-            self.to_skip -= 1;
-        }
         let (rows, at_end) = fill(
             &self.layout,
             &mut self.builders,
@@ -202,6 +198,7 @@ impl Sequential {
             &mut self.record,
             BATCH_ROWS,
             BATCH_BYTES,
+            self.line_offset,
         )?;
         self.rows += rows as u64;
         if at_end {
@@ -380,10 +377,11 @@ fn read_chunk(
         &mut record,
         wanted,
         usize::MAX,
+        0,
     )?;
     if rows != wanted {
         return Err(CsvError::Changed(format!(
-            "the rows from line {} are no longer where the first pass found them ({rows} of {wanted})",
+            "the rows from line {} are no longer where the first pass found them",
             chunk.start.line()
         )));
     }

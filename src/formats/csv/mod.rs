@@ -43,7 +43,8 @@ pub struct CsvOptions {
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// `false` with `--no-header`: names become `column_1`, `column_2`, ...
     pub no_header: bool,
-    pub skip_rows: Option<usize>,
+    /// `--skip-rows`: lines before the header, instead of detecting title lines.
+    pub skip_lines: Option<u64>,
     /// Every column as text (pyforge-cli 1.0.9's behaviour).
     pub all_strings: bool,
     /// Threads that build batches in pass 2 (0: one per CPU).
@@ -142,7 +143,8 @@ impl CsvTable {
         let whole = sample.len() as u64 >= bytes;
 
         let mut text_encoding = encoding::detect(&sample, whole, options.encoding);
-        if text_encoding.source == EncodingSource::Detected {
+        let is_utf16 = matches!(text_encoding.encoding.name(), "UTF-16LE" | "UTF-16BE");
+        if text_encoding.source == EncodingSource::Detected && !is_utf16 {
             reject_binary(&sample)?;
         }
         if sample[text_encoding.bom_len..]

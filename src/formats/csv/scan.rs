@@ -3,6 +3,7 @@
 //! Memory stays flat: per column only a type mask and counters are kept.
 
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use super::batches::{BATCH_BYTES, BATCH_ROWS};
@@ -130,7 +131,15 @@ pub(super) fn scan(
             decoded.truncate(end + 1);
         }
     }
-    let dialect = sniff::sniff(&decoded, options.delimiter, options.skip_rows);
+    let dialect = sniff::sniff(
+        &decoded,
+        sniff::SniffOptions {
+            delimiter: options.delimiter,
+            skip_lines: options.skip_lines,
+            has_header: !options.no_header,
+            whole_file: sample_is_whole_file,
+        },
+    );
     tracing::debug!(
         ?dialect,
         encoding = text_encoding.name(),
@@ -140,12 +149,21 @@ pub(super) fn scan(
 
     progress.start("scanning", bytes);
     let file = File::open(path)?;
-    let text = encoding::utf8_reader(CountingReader::new(file, progress), &text_encoding)?;
+    let mut text = encoding::utf8_reader(CountingReader::new(file, progress), &text_encoding)?;
+    // Title lines are dropped before the parser sees the stream; the
+    // parser's positions are made absolute again with `origin`.
+    std::io::copy(
+        &mut (&mut text).take(dialect.skip_bytes),
+        &mut std::io::sink(),
+    )?;
+    let origin = Origin {
+        byte: dialect.skip_bytes,
+        line: dialect.skip_lines,
+    };
     let mut reader = dialect.reader_builder().from_reader(TailReader::new(text));
     let check_utf8 = text_encoding.is_utf8();
 
     let mut record = csv::ByteRecord::new();
-    let mut skipped = 0;
     let mut header: Option<Vec<String>> = None;
     let mut columns: Vec<ColumnState> = Vec::new();
     // Rows by field count: ragged rows are counted against the final width.
@@ -158,24 +176,21 @@ pub(super) fn scan(
     loop {
         let more = reader
             .read_byte_record(&mut record)
-            .map_err(|e| malformed(&e))?;
+            .map_err(|e| origin.error(&e))?;
         if !more {
             break;
         }
-        let position = record
+        let relative = record
             .position()
             .cloned()
             .unwrap_or_else(csv::Position::new);
+        let position = origin.absolute(&relative);
         if check_utf8 && simdutf8::basic::from_utf8(record.as_slice()).is_err() {
             return Err(ScanError::NotUtf8 {
                 line: position.line(),
             });
         }
-        if skipped < dialect.skip_rows {
-            skipped += 1;
-            continue;
-        }
-        last = Some((position.byte(), position.line(), record.len()));
+        last = Some((relative.byte(), position.line(), record.len()));
         if !options.no_header && header.is_none() {
             let names: Vec<String> = record
                 .iter()
@@ -214,10 +229,11 @@ pub(super) fn scan(
             }
         }
     }
-    let width = columns.len();
-    let header_len = header.as_ref().map_or(width, Vec::len);
+    // Rows are short or long against the header; without one, against the
+    // widest row.
+    let width = header.as_ref().map_or(columns.len(), Vec::len);
     let short_rows: u64 = widths.range(..width).map(|(_, n)| n).sum();
-    let long_rows: u64 = widths.range(header_len + 1..).map(|(_, n)| n).sum();
+    let long_rows: u64 = widths.range(width + 1..).map(|(_, n)| n).sum();
 
     if header.is_none() && rows == 0 {
         return Err(CsvError::Empty.into());
@@ -263,6 +279,33 @@ pub(super) fn scan(
         short_rows,
         long_rows,
     })
+}
+
+/// Where the parser's stream starts in the decoded text: after the title
+/// lines that were skipped.
+struct Origin {
+    byte: u64,
+    line: u64,
+}
+
+impl Origin {
+    fn absolute(&self, relative: &csv::Position) -> csv::Position {
+        let mut position = relative.clone();
+        position
+            .set_byte(relative.byte() + self.byte)
+            .set_line(relative.line() + self.line);
+        position
+    }
+
+    fn error(&self, error: &csv::Error) -> CsvError {
+        match malformed(error) {
+            CsvError::Malformed { line, message } => CsvError::Malformed {
+                line: line + self.line,
+                message,
+            },
+            other => other,
+        }
+    }
 }
 
 /// A csv error in the words of `CsvError`.

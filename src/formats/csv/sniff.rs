@@ -21,8 +21,11 @@ const MAX_PREAMBLE: usize = 20;
 pub struct Dialect {
     pub delimiter: u8,
     pub escape: Option<u8>,
-    /// Records (title lines) skipped before the header.
-    pub skip_rows: usize,
+    /// Bytes of decoded text before the header (title lines), skipped
+    /// before the CSV parser sees the stream.
+    pub skip_bytes: u64,
+    /// How many lines those bytes hold.
+    pub skip_lines: u64,
 }
 
 impl Dialect {
@@ -39,46 +42,106 @@ impl Dialect {
     }
 }
 
-/// Guesses the dialect. `forced_delimiter` and `forced_skip` come from flags.
-pub fn sniff(sample: &[u8], forced_delimiter: Option<u8>, forced_skip: Option<usize>) -> Dialect {
+/// What the sniffer may decide by itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SniffOptions {
+    pub delimiter: Option<u8>,
+    /// `--skip-rows`: lines to skip, instead of detecting title lines.
+    pub skip_lines: Option<u64>,
+    /// Title lines are only detected above a header.
+    pub has_header: bool,
+    /// The sample is the whole file (its last record is complete).
+    pub whole_file: bool,
+}
+
+/// Guesses the dialect from a decoded sample.
+pub fn sniff(sample: &[u8], options: SniffOptions) -> Dialect {
     let escape = detect_backslash_escape(sample);
-    let delimiter = forced_delimiter.unwrap_or_else(|| best_delimiter(sample, escape));
-    let counts = field_counts(sample, delimiter, escape);
-    let skip_rows = forced_skip.unwrap_or_else(|| preamble_len(&counts));
+    let delimiter = options
+        .delimiter
+        .unwrap_or_else(|| best_delimiter(sample, escape, options.whole_file));
+    let skip_bytes = match options.skip_lines {
+        Some(lines) => offset_after_lines(sample, lines),
+        None if options.has_header => {
+            title_bytes(&records(sample, delimiter, escape, options.whole_file))
+        }
+        None => 0,
+    };
     Dialect {
         delimiter,
         escape,
-        skip_rows,
+        skip_bytes,
+        skip_lines: options
+            .skip_lines
+            .unwrap_or_else(|| count_lines(&sample[..skip_bytes as usize])),
     }
 }
 
-fn field_counts(sample: &[u8], delimiter: u8, escape: Option<u8>) -> Vec<usize> {
+/// Where line `lines + 1` starts (`\n`, `\r\n` and `\r` end lines); the end of
+/// the sample if it holds fewer lines.
+fn offset_after_lines(sample: &[u8], lines: u64) -> u64 {
+    let mut seen = 0;
+    let mut i = 0;
+    while seen < lines && i < sample.len() {
+        match sample[i] {
+            b'\n' => seen += 1,
+            b'\r' if sample.get(i + 1) != Some(&b'\n') => seen += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    i as u64
+}
+
+fn count_lines(text: &[u8]) -> u64 {
+    let mut lines = 0;
+    for (i, &b) in text.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')) {
+            lines += 1;
+        }
+    }
+    lines
+}
+
+/// A record of the sample: where the parser started it (the end of the
+/// previous record) and its field count.
+#[derive(Debug, Clone, Copy)]
+struct SampleRecord {
+    byte: u64,
+    fields: usize,
+}
+
+fn records(sample: &[u8], delimiter: u8, escape: Option<u8>, whole: bool) -> Vec<SampleRecord> {
     let dialect = Dialect {
         delimiter,
         escape,
-        skip_rows: 0,
+        skip_bytes: 0,
+        skip_lines: 0,
     };
     let mut reader = dialect.reader_builder().from_reader(sample);
     let mut record = csv::ByteRecord::new();
-    let mut counts = Vec::new();
-    while counts.len() < SAMPLE_RECORDS {
+    let mut records = Vec::new();
+    while records.len() < SAMPLE_RECORDS {
         match reader.read_byte_record(&mut record) {
-            Ok(true) => counts.push(record.len()),
+            Ok(true) => records.push(SampleRecord {
+                byte: record.position().map_or(0, |p| p.byte()),
+                fields: record.len(),
+            }),
             _ => break,
         }
     }
-    // The sample may end inside the last record.
-    if counts.len() > 1 {
-        counts.pop();
+    // A sample cut from a longer file may end inside its last record.
+    if !whole && records.len() > 1 && records.len() < SAMPLE_RECORDS {
+        records.pop();
     }
-    counts
+    records
 }
 
 /// The most frequent field count (the larger on a tie) and how often it occurs.
-fn mode(counts: &[usize]) -> (usize, usize) {
+fn mode(records: &[SampleRecord]) -> (usize, usize) {
     let mut tally: std::collections::HashMap<usize, usize> = Default::default();
-    for &c in counts {
-        *tally.entry(c).or_default() += 1;
+    for r in records {
+        *tally.entry(r.fields).or_default() += 1;
     }
     tally
         .into_iter()
@@ -86,24 +149,29 @@ fn mode(counts: &[usize]) -> (usize, usize) {
         .unwrap_or((1, 0))
 }
 
-fn best_delimiter(sample: &[u8], escape: Option<u8>) -> u8 {
+fn best_delimiter(sample: &[u8], escape: Option<u8>, whole: bool) -> u8 {
     let mut best = (b',', 0.0f64);
     for &candidate in &CANDIDATES {
         if !sample.contains(&candidate) {
             continue;
         }
-        let counts = field_counts(sample, candidate, escape);
-        if counts.is_empty() {
+        let records = records(sample, candidate, escape, whole);
+        let Some(first) = records.first() else {
+            continue;
+        };
+        // Colons appear in times and titles: a colon-delimited file must
+        // split its very first line too.
+        if candidate == b':' && first.fields < 2 {
             continue;
         }
-        let (fields, freq) = mode(&counts);
+        let (fields, freq) = mode(&records);
         if fields < 2 {
             continue;
         }
         // Consistency first; more columns breaks near-ties (a `:` inside
         // timestamps splits every row the same way, but into fewer fields
         // than the real delimiter).
-        let consistency = freq as f64 / counts.len() as f64;
+        let consistency = freq as f64 / records.len() as f64;
         let score = consistency + (fields as f64).ln() * 1e-3;
         if score > best.1 + 1e-9 {
             best = (candidate, score);
@@ -112,25 +180,26 @@ fn best_delimiter(sample: &[u8], escape: Option<u8>) -> u8 {
     best.0
 }
 
-/// Leading records with fewer fields than the table, followed by the table.
-fn preamble_len(counts: &[usize]) -> usize {
-    let (fields, freq) = mode(counts);
+/// Bytes before the header: leading one-field records (a title, a `#`
+/// comment) directly followed by rows of the table's width. A header with
+/// fewer names than the rows have fields is still the header.
+fn title_bytes(records: &[SampleRecord]) -> u64 {
+    let (fields, freq) = mode(records);
     if fields < 2 || freq < 2 {
         return 0;
     }
-    let lead = counts
+    let lead = records
         .iter()
         .take(MAX_PREAMBLE + 1)
-        .take_while(|&&c| c < fields)
+        .take_while(|r| r.fields == 1)
         .count();
-    if lead > MAX_PREAMBLE {
+    if lead == 0 || lead > MAX_PREAMBLE {
         return 0;
     }
-    // Only a real table after the title: the next rows have the table's width.
-    let after = &counts[lead..];
-    let consistent = after.iter().take(5).filter(|&&c| c == fields).count();
-    if lead > 0 && consistent >= after.len().clamp(1, 5) {
-        lead
+    let after = &records[lead..];
+    let consistent = after.iter().take(5).filter(|r| r.fields == fields).count();
+    if !after.is_empty() && consistent == after.len().min(5) {
+        after[0].byte
     } else {
         0
     }
@@ -156,57 +225,73 @@ fn detect_backslash_escape(sample: &[u8]) -> Option<u8> {
 mod tests {
     use super::*;
 
+    fn sniffed(sample: &[u8]) -> Dialect {
+        sniff(
+            sample,
+            SniffOptions {
+                has_header: true,
+                whole_file: true,
+                ..Default::default()
+            },
+        )
+    }
+
     #[test]
     fn picks_the_consistent_delimiter() {
+        assert_eq!(sniffed(b"a;b;c\n1;2,5;3\n4;5;6\n7;8;9\n").delimiter, b';');
+        assert_eq!(sniffed(b"a\tb\n\"x,y\"\t2\n3\t4\n5\t6\n").delimiter, b'\t');
+        assert_eq!(sniffed(b"a|b\n1|2\n3|4\n").delimiter, b'|');
         assert_eq!(
-            sniff(b"a;b;c\n1;2,5;3\n4;5;6\n7;8;9\n", None, None).delimiter,
-            b';'
-        );
-        assert_eq!(
-            sniff(b"a\tb\n\"x,y\"\t2\n3\t4\n5\t6\n", None, None).delimiter,
-            b'\t'
-        );
-        assert_eq!(sniff(b"a|b\n1|2\n3|4\n", None, None).delimiter, b'|');
-        assert_eq!(
-            sniff(
-                b"id,at\n1,2024-01-01 10:00:00\n2,2024-01-01 11:00:00\n3,x\n",
-                None,
-                None
-            )
-            .delimiter,
+            sniffed(b"id,at\n1,2024-01-01 10:00:00\n2,2024-01-01 11:00:00\n3,x\n").delimiter,
             b','
         );
-        assert_eq!(sniff(b"single\nx\ny\n", None, None).delimiter, b',');
+        assert_eq!(sniffed(b"single\nx\ny\n").delimiter, b',');
+    }
+
+    #[test]
+    fn a_column_of_times_is_not_colon_delimited() {
+        let dialect = sniffed(b"t\n10:00\n11:30\n12:45\n");
+        assert_eq!((dialect.delimiter, dialect.skip_bytes), (b',', 0));
+        assert_eq!(sniffed(b"a:b\n1:2\n3:4\n").delimiter, b':');
     }
 
     #[test]
     fn quoted_delimiters_do_not_count() {
         let sample = b"a,b\n\"1;2;3\",x\n\"4;5;6\",y\n\"7;8;9\",z\n";
-        assert_eq!(sniff(sample, None, None).delimiter, b',');
+        assert_eq!(sniffed(sample).delimiter, b',');
     }
 
     #[test]
     fn title_lines_before_the_table_are_skipped() {
-        let sample = b"# comment\nf1,f2,f3\n1,2,3\n4,5,6\n7,8,9\n";
-        assert_eq!(sniff(sample, None, None).skip_rows, 1);
-        assert_eq!(sniff(b"a,b\n1,2\n3,4\n5,6\n", None, None).skip_rows, 0);
-        assert_eq!(sniff(sample, None, Some(0)).skip_rows, 0);
+        let sample = b"# comment\n\nf1,f2,f3\n1,2,3\n4,5,6\n7,8,9\n";
+        let dialect = sniffed(sample);
+        assert_eq!((dialect.skip_bytes, dialect.skip_lines), (10, 1));
+        assert_eq!(sniffed(b"a,b\n1,2\n3,4\n5,6\n").skip_lines, 0);
+        let forced = SniffOptions {
+            skip_lines: Some(0),
+            has_header: true,
+            whole_file: true,
+            ..Default::default()
+        };
+        assert_eq!(sniff(sample, forced).skip_bytes, 0);
+        let three = SniffOptions {
+            skip_lines: Some(3),
+            ..forced
+        };
+        assert_eq!(sniff(b"\n\r\n\ra,b\n1,2\n", three).skip_bytes, 4);
+    }
+
+    #[test]
+    fn a_short_header_is_not_a_title() {
+        assert_eq!(sniffed(b"id,name\n1,a,\n2,b,\n3,c,\n").skip_bytes, 0);
     }
 
     #[test]
     fn backslash_escapes() {
         assert_eq!(
-            sniff(
-                b"\"\\\"Hacksaw\\\" Jim\";1987\n\"Bret \\\"Hit\\\" Hart\";1984\n",
-                None,
-                None
-            )
-            .escape,
+            sniffed(b"\"\\\"Hacksaw\\\" Jim\";1987\n\"Bret \\\"Hit\\\" Hart\";1984\n").escape,
             Some(b'\\')
         );
-        assert_eq!(
-            sniff(b"a,b\n1,\"say \"\"hi\"\"\"\n", None, None).escape,
-            None
-        );
+        assert_eq!(sniffed(b"a,b\n1,\"say \"\"hi\"\"\"\n").escape, None);
     }
 }
