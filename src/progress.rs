@@ -86,6 +86,9 @@ impl Progress for Bar {
     }
 
     fn advance(&self, bytes: u64) {
-        self.bar.inc(bytes);
+        // Parallel readers overlap a little at chunk edges: never show > 100 %.
+        let length = self.bar.length().unwrap_or(u64::MAX);
+        self.bar
+            .set_position((self.bar.position() + bytes).min(length));
     }
 }

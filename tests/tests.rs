@@ -12,4 +12,5 @@ mod convert_naming;
 mod csv_encodings;
 mod csv_fixtures;
 mod csv_generated;
+mod interrupt;
 mod parquet_output;
