@@ -16,3 +16,19 @@ pub const PYFORGE_JOBS: &str = "PYFORGE_JOBS";
 
 /// Disables the progress bar when set to `0`, `false` or `never`, even on a terminal.
 pub const PYFORGE_PROGRESS: &str = "PYFORGE_PROGRESS";
+
+/// Threads one input may use for reading (CSV: the parallel scan and batch
+/// building). Default: the CPUs, shared between the inputs of `--jobs`.
+pub const PYFORGE_THREADS: &str = "PYFORGE_THREADS";
+
+/// pyforge's own folder for caches (default `~/.pyforge`). The JAR set lives
+/// in `$PYFORGE_HOME/jars` unless `PYFORGE_JARS_DIR` or `--jars-dir` says otherwise.
+pub const PYFORGE_HOME: &str = "PYFORGE_HOME";
+
+/// The JAR cache folder, as `--jars-dir` (default `$PYFORGE_HOME/jars`). Each
+/// JAR set gets a folder of its own inside, such as `ucanaccess-4.0.4-v1/`.
+pub const PYFORGE_JARS_DIR: &str = "PYFORGE_JARS_DIR";
+
+/// The Maven repository `pyforge jars install` downloads from, as `--repo`
+/// (default Maven Central). Any Maven-layout mirror over http(s) works.
+pub const PYFORGE_MAVEN_REPO: &str = "PYFORGE_MAVEN_REPO";

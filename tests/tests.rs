@@ -12,5 +12,6 @@ mod convert_naming;
 mod csv_encodings;
 mod csv_fixtures;
 mod csv_generated;
+mod csv_parallel;
 mod interrupt;
 mod parquet_output;

@@ -67,7 +67,9 @@ fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageErro
     };
     // Inputs converted at once share the CPUs for their own parallel reading.
     let mut csv = csv_options(&args.csv, args.all_strings)?;
-    csv.threads = (cpus / jobs.min(plan.jobs.len()).max(1)).max(1);
+    if csv.threads == 0 {
+        csv.threads = (cpus / jobs.min(plan.jobs.len()).max(1)).max(1);
+    }
     let settings = JobSettings {
         sink: SinkOptions {
             compression: match args.compression {

@@ -4,6 +4,7 @@
 pub mod convert;
 pub mod formats;
 pub mod info;
+pub mod jars;
 pub mod validate;
 
 use std::process::ExitCode;
@@ -45,8 +46,19 @@ pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, Usag
         no_header: args.no_header,
         skip_lines: args.skip_rows,
         all_strings,
-        threads: 0,
+        threads: threads_from_env()?,
     })
+}
+
+/// `PYFORGE_THREADS`, or 0 (decide by the CPUs).
+fn threads_from_env() -> Result<usize, UsageError> {
+    match std::env::var(crate::env_vars::PYFORGE_THREADS) {
+        Err(_) => Ok(0),
+        Ok(text) => text.trim().parse::<usize>().map_err(|_| UsageError {
+            message: format!("PYFORGE_THREADS must be a number, not `{text}`"),
+            hint: None,
+        }),
+    }
 }
 
 /// A JSON document on stdout, pretty-printed, with a trailing newline.
