@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The real UCanAccess JAR set, for the Java helper build and the jars tests.
+scripts/fetch-jars.sh >/dev/null
+
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then

@@ -154,11 +154,86 @@ pub struct JsonArgs {
     pub json: bool,
 }
 
+/// Exit codes of `pyforge jars ...`.
+pub const JARS_EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  done: the set is installed (install), every file matches (verify), printed (path, status)
+  1  failed: download, checksum mismatch, missing or damaged file, set not installed (path)
+  2  usage error: bad flags or repository URL
+  130 interrupted (ctrl-c); no partial file is left in the cache";
+
 #[derive(Debug, Args)]
 pub struct JarsArgs {
-    /// install, verify or path.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub rest: Vec<String>,
+    #[command(subcommand)]
+    pub command: JarsCommand,
+}
+
+/// `pyforge jars ...`: the pinned UCanAccess 4.0.4 JAR set (five files, each
+/// checked against its SHA-256) in the JAR cache.
+#[derive(Debug, Subcommand)]
+pub enum JarsCommand {
+    /// Download the JAR set from a Maven repository, or copy it from a folder or archive.
+    ///
+    /// Files already installed and matching their SHA-256 are kept; the rest are
+    /// verified before any of them lands, so a failed install changes nothing.
+    /// Two installs at once are safe (the second waits for the first).
+    #[command(after_help = JARS_EXIT_CODES_HELP)]
+    Install(JarsInstallArgs),
+    /// Re-hash every installed file against its pinned SHA-256.
+    #[command(after_help = JARS_EXIT_CODES_HELP)]
+    Verify(JarsReportArgs),
+    /// Show which files of the set are installed, and where.
+    #[command(after_help = JARS_EXIT_CODES_HELP)]
+    Status(JarsReportArgs),
+    /// Print the Java classpath of the installed set on stdout (and nothing else).
+    ///
+    /// Fails unless every file is present with its pinned size; `verify` checks the content.
+    #[command(after_help = JARS_EXIT_CODES_HELP)]
+    Path(JarsDirArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JarsDirArgs {
+    /// The JAR cache folder; the set gets a folder of its own inside
+    /// (`ucanaccess-4.0.4-v1/`). Default: `$PYFORGE_HOME/jars`, `PYFORGE_HOME`
+    /// defaulting to `~/.pyforge`.
+    #[arg(long, value_name = "DIR", env = env_vars::PYFORGE_JARS_DIR, value_parser = path_or_empty)]
+    pub jars_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct JarsInstallArgs {
+    /// Copy the files from PATH instead of downloading: a folder holding them
+    /// anywhere below it, or a zip-shaped archive (.zip, .jar, .whl such as the
+    /// pyforge-cli 1.0.9 wheel) holding them at any depth. `--repo` is not used then.
+    #[arg(long, value_name = "PATH")]
+    pub from: Option<PathBuf>,
+
+    /// Maven repository (Maven layout, http or https) to download from. Empty means the default.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = env_vars::PYFORGE_MAVEN_REPO,
+        default_value = crate::jvm::jars::MAVEN_CENTRAL
+    )]
+    pub repo: String,
+
+    #[command(flatten)]
+    pub dir: JarsDirArgs,
+
+    /// Print a JSON document (with a schema version) on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JarsReportArgs {
+    #[command(flatten)]
+    pub dir: JarsDirArgs,
+
+    /// Print a JSON document (with a schema version) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options for delimited text, shared by convert, info and validate.
@@ -200,6 +275,12 @@ pub enum Compression {
     Gzip,
     Zstd,
     None,
+}
+
+/// A path where an empty value (an exported but empty variable) means
+/// "the default" instead of an error.
+fn path_or_empty(text: &str) -> Result<PathBuf, std::convert::Infallible> {
+    Ok(PathBuf::from(text))
 }
 
 fn parse_delimiter(text: &str) -> Result<u8, String> {

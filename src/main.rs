@@ -8,6 +8,7 @@ mod convert;
 mod diagnostics;
 mod env_vars;
 mod formats;
+mod jvm;
 mod progress;
 mod sink;
 
@@ -29,9 +30,7 @@ fn main() -> ExitCode {
         Command::EnvInfo(_) => {
             commands::not_supported_yet("env-info (Java and Databricks detection)")
         }
-        Command::Jars(_) => {
-            commands::not_supported_yet("jars (the UCanAccess JAR set for Access files)")
-        }
+        Command::Jars(args) => commands::jars::run(args, cli.quiet),
     }
 }
 

@@ -14,4 +14,6 @@ mod csv_fixtures;
 mod csv_generated;
 mod csv_parallel;
 mod interrupt;
+mod jars;
+mod java_helper;
 mod parquet_output;

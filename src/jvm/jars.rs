@@ -1,0 +1,815 @@
+//! The pinned JAR set the Java helper runs on: its manifest, the cache folder
+//! it lives in, and the ways it gets there.
+//!
+//! The manifest (`jars/ucanaccess-4.0.4.json`, compiled in) pins every file by
+//! Maven coordinates, size and SHA-256. The set lives in its own folder of the
+//! cache, named after the set and the layout version
+//! (`<cache>/ucanaccess-4.0.4-v1/`), so a later set or layout never mixes with
+//! this one. The cache is `--jars-dir`, else `PYFORGE_JARS_DIR`, else
+//! `$PYFORGE_HOME/jars` (`PYFORGE_HOME` defaults to `~/.pyforge`).
+//!
+//! Installing ([`JarCache::install_from_repo`], [`JarCache::install_from_path`])
+//! keeps three rules:
+//! - a file lands only after its size and SHA-256 matched the pin; it is
+//!   written under a hidden temporary name in the set's folder and renamed, so
+//!   a reader never sees a partial file;
+//! - an install is all or nothing: every missing file is staged and verified
+//!   before the first rename, so a failed install leaves the cache as it was;
+//! - installers take an exclusive lock on `<set folder>/.lock`, so two pyforge
+//!   processes installing at once leave one correct set (the second finds the
+//!   files in place and skips them).
+//!
+//! This module never prints: download and copy progress goes to a
+//! [`Progress`], retries are logged through `tracing`, and errors carry a hint.
+
+mod archive;
+mod download;
+mod retry;
+
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::env_vars;
+use crate::progress::Progress;
+use crate::sink::{CommitError, TempFile};
+
+/// Maven Central, the default repository for `pyforge jars install`.
+pub const MAVEN_CENTRAL: &str = "https://repo1.maven.org/maven2";
+
+/// The UCanAccess 4.0.4 set as pyforge-cli 1.0.9 ships it (DESIGN.md §3).
+const UCANACCESS_MANIFEST: &str = include_str!("../../jars/ucanaccess-4.0.4.json");
+
+/// A pinned set of JARs, as read from a manifest in `jars/`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JarSet {
+    /// Short name of the set (`ucanaccess`).
+    pub name: String,
+    /// Version of the set (`4.0.4`).
+    pub version: String,
+    /// Version of the cache layout; a new layout gets a new folder.
+    pub layout: u32,
+    pub description: String,
+    /// The files, in classpath order.
+    pub files: Vec<JarPin>,
+}
+
+/// One file of a set: where Maven keeps it and what its bytes must be.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct JarPin {
+    /// File name in the cache and in archives (`ucanaccess-4.0.4.jar`).
+    pub file: String,
+    pub group: String,
+    pub artifact: String,
+    pub version: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+}
+
+impl JarSet {
+    /// The UCanAccess 4.0.4 set (the compiled-in manifest).
+    pub fn ucanaccess() -> &'static JarSet {
+        static SET: OnceLock<JarSet> = OnceLock::new();
+        SET.get_or_init(|| {
+            // A unit test parses the manifest, so this cannot fail in a
+            // build that passed its tests.
+            serde_json::from_str(UCANACCESS_MANIFEST).expect("jars/ucanaccess-4.0.4.json is valid")
+        })
+    }
+
+    /// `ucanaccess-4.0.4`.
+    pub fn id(&self) -> String {
+        format!("{}-{}", self.name, self.version)
+    }
+
+    /// `ucanaccess 4.0.4`, for messages.
+    pub fn title(&self) -> String {
+        format!("{} {}", self.name, self.version)
+    }
+
+    /// The set's folder inside the cache: `ucanaccess-4.0.4-v1`.
+    pub fn folder_name(&self) -> String {
+        format!("{}-v{}", self.id(), self.layout)
+    }
+}
+
+impl JarPin {
+    /// `group:artifact:version`.
+    pub fn coordinates(&self) -> String {
+        format!("{}:{}:{}", self.group, self.artifact, self.version)
+    }
+
+    /// The file's path in a Maven repository:
+    /// `<group with / for .>/<artifact>/<version>/<artifact>-<version>.jar`.
+    pub fn maven_path(&self) -> String {
+        format!(
+            "{}/{}/{}/{}-{}.jar",
+            self.group.replace('.', "/"),
+            self.artifact,
+            self.version,
+            self.artifact,
+            self.version
+        )
+    }
+}
+
+/// Why a JAR operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JarsError {
+    #[error("cannot find a home folder for the JAR cache")]
+    NoHome,
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: io::Error },
+    #[error("cannot lock {}: {source}", .path.display())]
+    Lock { path: PathBuf, source: io::Error },
+    #[error("{}", not_installed_message(.set, .dir, .files))]
+    NotInstalled {
+        set: &'static JarSet,
+        dir: PathBuf,
+        /// The files missing or not of their pinned size.
+        files: Vec<String>,
+    },
+    #[error("the classpath cannot hold {}: {source}", .dir.display())]
+    Classpath {
+        dir: PathBuf,
+        source: std::env::JoinPathsError,
+    },
+    #[error("`{repo}` is not a repository URL: {reason}")]
+    BadRepo { repo: String, reason: String },
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(String),
+    #[error("{url}: not found (HTTP 404)")]
+    NotFound { url: String },
+    #[error("{url}: HTTP {status}")]
+    HttpStatus { url: String, status: String },
+    #[error("{url}: {message}")]
+    Network { url: String, message: String },
+    #[error("checksum mismatch for {file} from {source_name}: expected sha256 {expected} ({expected_size} bytes), got {actual}")]
+    ChecksumMismatch {
+        file: String,
+        source_name: String,
+        expected: String,
+        expected_size: u64,
+        /// `sha256 <hex> (<n> bytes)`, or a size beyond the expected one.
+        actual: String,
+    },
+    #[error("{}: no such file or directory", .0.display())]
+    SourceNotFound(PathBuf),
+    #[error("{}: not a directory or a zip archive ({message})", .path.display())]
+    NotAnArchive { path: PathBuf, message: String },
+    #[error("{}: refusing the archive: entry `{entry}` points outside it (absolute path or `..`)", .archive.display())]
+    UnsafeEntry { archive: PathBuf, entry: String },
+    #[error("{}: cannot read `{entry}`: {message}", .archive.display())]
+    Archive {
+        archive: PathBuf,
+        entry: String,
+        message: String,
+    },
+    #[error(transparent)]
+    Commit(#[from] CommitError),
+    #[error("{} does not hold {}", .source_path.display(), .files.join(", "))]
+    SourceIncomplete {
+        source_path: PathBuf,
+        files: Vec<String>,
+    },
+}
+
+impl JarsError {
+    /// What the user can do about it, if there is something.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            JarsError::NoHome => {
+                Some("set PYFORGE_HOME or PYFORGE_JARS_DIR, or pass --jars-dir")
+            }
+            JarsError::NotInstalled { .. } => Some(
+                "run `pyforge jars install` (or, without internet, `pyforge jars install --from` a folder or wheel holding the JARs)",
+            ),
+            JarsError::Classpath { .. } => {
+                Some("choose a JAR cache folder without the path separator in its name (--jars-dir)")
+            }
+            JarsError::BadRepo { .. } => Some(
+                "pass an http:// or https:// URL of a Maven repository; for a local folder use --from",
+            ),
+            JarsError::NotFound { .. } => Some(
+                "check --repo (or PYFORGE_MAVEN_REPO): it must be the root of a Maven-layout repository",
+            ),
+            JarsError::HttpStatus { .. } | JarsError::Network { .. } => Some(
+                "check the network and proxy settings (HTTPS_PROXY); without internet, use `pyforge jars install --from` a folder or wheel holding the JARs",
+            ),
+            JarsError::ChecksumMismatch { .. } => {
+                Some("the file was damaged or replaced on its way; it was not installed")
+            }
+            JarsError::NotAnArchive { .. } | JarsError::SourceIncomplete { .. } => Some(
+                "--from takes a folder or a zip-shaped archive (.zip, .jar, .whl such as the pyforge-cli 1.0.9 wheel) holding the five JARs",
+            ),
+            _ => None,
+        }
+    }
+
+    /// Whether the fault is in what the user typed (exit code 2) rather than
+    /// in the run.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, JarsError::BadRepo { .. })
+    }
+
+    fn io(path: &Path) -> impl FnOnce(io::Error) -> JarsError + '_ {
+        move |source| JarsError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+fn not_installed_message(set: &JarSet, dir: &Path, files: &[String]) -> String {
+    if files.len() == set.files.len() {
+        format!(
+            "the {} JAR set is not installed in {}",
+            set.title(),
+            dir.display()
+        )
+    } else {
+        format!(
+            "the {} JAR set in {} is incomplete (missing or damaged: {})",
+            set.title(),
+            dir.display(),
+            files.join(", ")
+        )
+    }
+}
+
+/// The cache folder: `explicit` (`--jars-dir`), else `PYFORGE_JARS_DIR`, else
+/// `$PYFORGE_HOME/jars`, else `~/.pyforge/jars`. Empty variables count as
+/// unset. A relative folder is made absolute, so the classpath works from any
+/// working directory.
+pub fn cache_root(explicit: Option<&Path>) -> Result<PathBuf, JarsError> {
+    let root = cache_root_as_given(explicit)?;
+    std::path::absolute(&root).map_err(|source| JarsError::Io { path: root, source })
+}
+
+fn cache_root_as_given(explicit: Option<&Path>) -> Result<PathBuf, JarsError> {
+    if let Some(dir) = explicit.filter(|d| !d.as_os_str().is_empty()) {
+        return Ok(dir.to_path_buf());
+    }
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(dir) = var(env_vars::PYFORGE_JARS_DIR) {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Some(home) = var(env_vars::PYFORGE_HOME) {
+        return Ok(PathBuf::from(home).join("jars"));
+    }
+    let home = var("HOME")
+        .map(PathBuf::from)
+        .or_else(std::env::home_dir)
+        .ok_or(JarsError::NoHome)?;
+    Ok(home.join(".pyforge").join("jars"))
+}
+
+/// One file of the set as found in the cache, without hashing it.
+#[derive(Debug, Clone)]
+pub struct FileStatus {
+    pub pin: JarPin,
+    pub path: PathBuf,
+    /// Size on disk, `None` when the file is absent.
+    pub size: Option<u64>,
+}
+
+impl FileStatus {
+    /// Present with the pinned size (the content is checked by `verify`).
+    pub fn looks_installed(&self) -> bool {
+        self.size == Some(self.pin.size)
+    }
+}
+
+/// One file of the set after re-hashing it.
+#[derive(Debug, Clone)]
+pub struct FileCheck {
+    pub pin: JarPin,
+    pub path: PathBuf,
+    pub state: CheckState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckState {
+    Ok,
+    Missing,
+    /// The bytes differ from the pin.
+    Mismatch {
+        sha256: String,
+        size: u64,
+    },
+    /// The file exists but cannot be read.
+    Unreadable(String),
+}
+
+/// What an install did to each file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstallAction {
+    /// Was missing, now installed.
+    Installed,
+    /// Was there with the wrong bytes, now replaced.
+    Replaced,
+    /// Was already there and verified; left alone.
+    Present,
+}
+
+#[derive(Debug, Clone)]
+pub struct InstalledFile {
+    pub pin: JarPin,
+    pub path: PathBuf,
+    pub action: InstallAction,
+}
+
+/// The result of an install.
+#[derive(Debug, Clone)]
+pub struct InstallReport {
+    pub files: Vec<InstalledFile>,
+}
+
+impl InstallReport {
+    /// Bytes written by this install.
+    pub fn bytes_written(&self) -> u64 {
+        self.files
+            .iter()
+            .filter(|f| f.action != InstallAction::Present)
+            .map(|f| f.pin.size)
+            .sum()
+    }
+}
+
+/// A JAR set in a cache folder.
+#[derive(Debug, Clone)]
+pub struct JarCache {
+    set: &'static JarSet,
+    dir: PathBuf,
+}
+
+impl JarCache {
+    /// `set` inside the cache folder `root`.
+    pub fn new(root: &Path, set: &'static JarSet) -> JarCache {
+        JarCache {
+            set,
+            dir: root.join(set.folder_name()),
+        }
+    }
+
+    /// The UCanAccess set in the cache chosen by [`cache_root`].
+    pub fn ucanaccess(explicit_root: Option<&Path>) -> Result<JarCache, JarsError> {
+        Ok(JarCache::new(
+            &cache_root(explicit_root)?,
+            JarSet::ucanaccess(),
+        ))
+    }
+
+    pub fn set(&self) -> &'static JarSet {
+        self.set
+    }
+
+    /// The set's own folder (`<cache>/ucanaccess-4.0.4-v1`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path_of(&self, pin: &JarPin) -> PathBuf {
+        self.dir.join(&pin.file)
+    }
+
+    /// Which files are present, and their sizes. Reads no content.
+    pub fn status(&self) -> Vec<FileStatus> {
+        self.set
+            .files
+            .iter()
+            .map(|pin| {
+                let path = self.path_of(pin);
+                let size = std::fs::metadata(&path)
+                    .ok()
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len());
+                FileStatus {
+                    pin: pin.clone(),
+                    path,
+                    size,
+                }
+            })
+            .collect()
+    }
+
+    /// Re-hashes every file against its pin.
+    pub fn verify(&self) -> Vec<FileCheck> {
+        self.set
+            .files
+            .iter()
+            .map(|pin| {
+                let path = self.path_of(pin);
+                let state = check_file(&path, pin);
+                FileCheck {
+                    pin: pin.clone(),
+                    path,
+                    state,
+                }
+            })
+            .collect()
+    }
+
+    /// The Java classpath of the set, in manifest order, joined with the
+    /// platform's separator (`:` on Unix). Fails unless every file is present
+    /// with its pinned size; [`JarCache::verify`] checks the content.
+    pub fn classpath(&self) -> Result<OsString, JarsError> {
+        let status = self.status();
+        let missing: Vec<String> = status
+            .iter()
+            .filter(|s| !s.looks_installed())
+            .map(|s| s.pin.file.clone())
+            .collect();
+        if !missing.is_empty() {
+            return Err(JarsError::NotInstalled {
+                set: self.set,
+                dir: self.dir.clone(),
+                files: missing,
+            });
+        }
+        std::env::join_paths(status.iter().map(|s| &s.path)).map_err(|source| {
+            JarsError::Classpath {
+                dir: self.dir.clone(),
+                source,
+            }
+        })
+    }
+
+    /// Downloads the missing files from the Maven repository at `repo_url`.
+    /// Network errors and HTTP 5xx are retried with exponential backoff; a
+    /// checksum mismatch and a 404 are not.
+    pub fn install_from_repo(
+        &self,
+        repo_url: &str,
+        progress: &dyn Progress,
+    ) -> Result<InstallReport, JarsError> {
+        let repo = download::Repository::new(repo_url)?;
+        self.install(progress, "download", |needed, progress| {
+            repo.fetch_all(needed, &self.dir, progress)
+        })
+    }
+
+    /// Copies the missing files from `path`: a folder holding them anywhere
+    /// below it, or a zip-shaped archive (.zip, .jar, .whl) holding them at
+    /// any depth. Files are matched by name; others are ignored. An archive
+    /// with an entry name that points outside it is refused whole.
+    pub fn install_from_path(
+        &self,
+        path: &Path,
+        progress: &dyn Progress,
+    ) -> Result<InstallReport, JarsError> {
+        let source = archive::Source::open(path)?;
+        self.install(progress, "copy", |needed, progress| {
+            source.stage_all(needed, &self.dir, progress)
+        })
+    }
+
+    /// The shared part of both installs: lock, find what is missing, stage
+    /// it through `stage` (which verifies every file), then rename.
+    fn install(
+        &self,
+        progress: &dyn Progress,
+        phase: &str,
+        stage: impl FnOnce(&[&JarPin], &dyn Progress) -> Result<Vec<Staged>, JarsError>,
+    ) -> Result<InstallReport, JarsError> {
+        std::fs::create_dir_all(&self.dir).map_err(JarsError::io(&self.dir))?;
+        let _lock = self.lock()?;
+        remove_stale_temporaries(&self.dir);
+
+        let mut files: Vec<InstalledFile> = Vec::new();
+        let mut needed: Vec<&JarPin> = Vec::new();
+        for pin in &self.set.files {
+            let path = self.path_of(pin);
+            let action = match check_file(&path, pin) {
+                CheckState::Ok => InstallAction::Present,
+                CheckState::Missing => {
+                    needed.push(pin);
+                    InstallAction::Installed
+                }
+                CheckState::Mismatch { .. } | CheckState::Unreadable(_) => {
+                    tracing::info!("{} does not match its pin; replacing it", path.display());
+                    needed.push(pin);
+                    InstallAction::Replaced
+                }
+            };
+            files.push(InstalledFile {
+                pin: pin.clone(),
+                path,
+                action,
+            });
+        }
+        if needed.is_empty() {
+            return Ok(InstallReport { files });
+        }
+
+        progress.start(phase, needed.iter().map(|p| p.size).sum());
+        let staged = stage(&needed, progress)?;
+        // Every file is verified by now; renaming is all that is left.
+        for file in staged {
+            file.temp.commit(true)?;
+        }
+        Ok(InstallReport { files })
+    }
+
+    /// An exclusive lock on `<set folder>/.lock`, held until dropped. On a
+    /// filesystem without locks (some network mounts) installs go on
+    /// unlocked: files still land by rename, so readers stay safe.
+    fn lock(&self) -> Result<Option<File>, JarsError> {
+        let path = self.dir.join(".lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(JarsError::io(&path))?;
+        match file.try_lock() {
+            Ok(()) => return Ok(Some(file)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                tracing::info!(
+                    "waiting for another pyforge installing into {}",
+                    self.dir.display()
+                );
+            }
+            Err(std::fs::TryLockError::Error(e)) if e.kind() == io::ErrorKind::Unsupported => {
+                tracing::warn!(
+                    "{} cannot be locked ({e}); installing unlocked",
+                    path.display()
+                );
+                return Ok(None);
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(JarsError::Lock { path, source })
+            }
+        }
+        file.lock().map_err(|source| JarsError::Lock {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(Some(file))
+    }
+}
+
+/// A verified file under its temporary name, ready to be renamed onto its
+/// place in the set's folder.
+struct Staged {
+    temp: TempFile,
+}
+
+/// Hashes the file at `path` and compares it with `pin`.
+fn check_file(path: &Path, pin: &JarPin) -> CheckState {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return CheckState::Missing,
+        Err(e) => return CheckState::Unreadable(e.to_string()),
+    };
+    match hash_reader(file) {
+        Ok(digest) if digest.sha256 == pin.sha256 && digest.size == pin.size => CheckState::Ok,
+        Ok(digest) => CheckState::Mismatch {
+            sha256: digest.sha256,
+            size: digest.size,
+        },
+        Err(e) => CheckState::Unreadable(e.to_string()),
+    }
+}
+
+/// SHA-256 and length of a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Digest {
+    sha256: String,
+    size: u64,
+    /// The stream went on past the limit it was read with.
+    overflow: bool,
+}
+
+impl Digest {
+    fn matches(&self, pin: &JarPin) -> bool {
+        !self.overflow && self.size == pin.size && self.sha256 == pin.sha256
+    }
+
+    /// `sha256 <hex> (<n> bytes)`, for mismatch messages.
+    fn describe(&self) -> String {
+        if self.overflow {
+            format!("more than {} bytes", self.size - 1)
+        } else {
+            format!("sha256 {} ({} bytes)", self.sha256, self.size)
+        }
+    }
+
+    fn mismatch(&self, pin: &JarPin, source_name: String) -> JarsError {
+        JarsError::ChecksumMismatch {
+            file: pin.file.clone(),
+            source_name,
+            expected: pin.sha256.clone(),
+            expected_size: pin.size,
+            actual: self.describe(),
+        }
+    }
+}
+
+fn hash_reader(mut reader: impl Read) -> io::Result<Digest> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buffer[..n]);
+        size += n as u64;
+    }
+    Ok(Digest {
+        sha256: hex(&hasher.finalize()),
+        size,
+        overflow: false,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// A failed copy: reading the source (maybe worth a retry) or writing the
+/// temporary file (not).
+#[derive(Debug)]
+enum CopyError {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+/// Copies `from` into `to` while hashing, reporting bytes to `progress`.
+/// Reads at most `limit + 1` bytes: a stream longer than the pin is cut
+/// there and marked as overflowing. The file is synced before returning.
+fn copy_hashing(
+    mut from: impl Read,
+    to: &mut File,
+    limit: u64,
+    progress: &dyn Progress,
+) -> Result<Digest, CopyError> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let room = (limit + 1 - size).min(buffer.len() as u64) as usize;
+        if room == 0 {
+            break;
+        }
+        let n = match from.read(&mut buffer[..room]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CopyError::Read(e)),
+        };
+        hasher.update(&buffer[..n]);
+        to.write_all(&buffer[..n]).map_err(CopyError::Write)?;
+        size += n as u64;
+        progress.advance(n as u64);
+    }
+    to.sync_all().map_err(CopyError::Write)?;
+    Ok(Digest {
+        sha256: hex(&hasher.finalize()),
+        size,
+        overflow: size > limit,
+    })
+}
+
+/// Removes `.<name>.<pid>-<n>.tmp` files that an installer killed before it
+/// could clean up left behind. Only called under the lock, when no other
+/// installer can be writing.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.ends_with(".tmp") {
+            tracing::debug!("removing a stale temporary file {name}");
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+
+    #[test]
+    fn manifest_parses_and_pins_the_five_files() {
+        let set: JarSet = serde_json::from_str(UCANACCESS_MANIFEST).unwrap();
+        assert_eq!(set.id(), "ucanaccess-4.0.4");
+        assert_eq!(set.folder_name(), "ucanaccess-4.0.4-v1");
+        let files: Vec<&str> = set.files.iter().map(|f| f.file.as_str()).collect();
+        assert_eq!(
+            files,
+            [
+                "ucanaccess-4.0.4.jar",
+                "jackcess-3.0.1.jar",
+                "hsqldb-2.5.0.jar",
+                "commons-lang3-3.8.1.jar",
+                "commons-logging-1.2.jar",
+            ]
+        );
+        for pin in &set.files {
+            assert_eq!(pin.sha256.len(), 64, "{}", pin.file);
+            assert!(pin
+                .sha256
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+            assert!(pin.size > 0);
+            // The cache and archives use the Maven file name.
+            assert_eq!(pin.file, format!("{}-{}.jar", pin.artifact, pin.version));
+        }
+        assert_eq!(set.files.iter().map(|f| f.size).sum::<u64>(), 3_792_059);
+        assert_eq!(
+            set.files[0].sha256,
+            "b4bbc339d362bbbafcdb80ecb0ba80bba70c77793bbd8c1e46f56ac75ae86a96"
+        );
+    }
+
+    #[test]
+    fn maven_paths_use_slashes_for_group_dots() {
+        let set = JarSet::ucanaccess();
+        assert_eq!(
+            set.files[1].maven_path(),
+            "com/healthmarketscience/jackcess/jackcess/3.0.1/jackcess-3.0.1.jar"
+        );
+        assert_eq!(
+            set.files[4].maven_path(),
+            "commons-logging/commons-logging/1.2/commons-logging-1.2.jar"
+        );
+        assert_eq!(
+            set.files[3].coordinates(),
+            "org.apache.commons:commons-lang3:3.8.1"
+        );
+    }
+
+    #[test]
+    fn explicit_cache_root_wins() {
+        let root = cache_root(Some(Path::new("some/dir"))).unwrap();
+        assert!(root.is_absolute());
+        assert!(root.ends_with("some/dir"));
+    }
+
+    #[test]
+    fn hashing_matches_a_known_digest() {
+        let digest = hash_reader(&b"abc"[..]).unwrap();
+        assert_eq!(
+            digest.sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(digest.size, 3);
+    }
+
+    #[test]
+    fn copy_stops_one_byte_past_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = File::create(dir.path().join("out")).unwrap();
+        let digest = copy_hashing(&[7u8; 100][..], &mut file, 10, &NoProgress).unwrap();
+        assert!(digest.overflow);
+        assert_eq!(digest.size, 11);
+        assert_eq!(digest.describe(), "more than 10 bytes");
+    }
+
+    #[test]
+    fn classpath_needs_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = JarCache::new(dir.path(), JarSet::ucanaccess());
+        match cache.classpath() {
+            Err(JarsError::NotInstalled { files, .. }) => assert_eq!(files.len(), 5),
+            other => panic!("expected NotInstalled, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stale_temporaries_are_removed_but_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".hsqldb-2.5.0.jar.123-0.tmp"), b"x").unwrap();
+        std::fs::write(dir.path().join(".lock"), b"").unwrap();
+        std::fs::write(dir.path().join("hsqldb-2.5.0.jar"), b"x").unwrap();
+        remove_stale_temporaries(dir.path());
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".lock", "hsqldb-2.5.0.jar"]);
+    }
+}
