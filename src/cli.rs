@@ -62,7 +62,10 @@ pub enum Command {
     /// List the input formats and whether this build converts them.
     Formats(FormatsArgs),
     /// Show the environment pyforge runs in (Java, JAR set, Databricks).
-    EnvInfo(JsonArgs),
+    #[command(
+        after_help = "Exit codes:\n  0  Java and the JAR set are usable and the helper starts\n  1  something Access files need is missing or broken (the report says what)"
+    )]
+    EnvInfo(EnvInfoArgs),
     /// Manage the UCanAccess JAR set used for Access files.
     Jars(JarsArgs),
 }
@@ -148,10 +151,21 @@ pub struct FormatsArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct JsonArgs {
-    /// Print a JSON document instead of text.
+pub struct EnvInfoArgs {
+    /// Print a JSON document (with a schema version) instead of text.
     #[arg(long)]
     pub json: bool,
+
+    /// The `java` to use for Access files (else PYFORGE_JAVA, $JAVA_HOME/bin/java, PATH).
+    #[arg(long, value_name = "PATH")]
+    pub java: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub dir: JarsDirArgs,
+
+    /// Do not start the helper to check that it runs.
+    #[arg(long)]
+    pub no_start: bool,
 }
 
 /// Exit codes of `pyforge jars ...`.

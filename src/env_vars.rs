@@ -32,3 +32,7 @@ pub const PYFORGE_JARS_DIR: &str = "PYFORGE_JARS_DIR";
 /// The Maven repository `pyforge jars install` downloads from, as `--repo`
 /// (default Maven Central). Any Maven-layout mirror over http(s) works.
 pub const PYFORGE_MAVEN_REPO: &str = "PYFORGE_MAVEN_REPO";
+
+/// The `java` executable for Access files; see `--java`. Looked at after
+/// `--java` and before `$JAVA_HOME/bin/java` and `PATH`.
+pub const PYFORGE_JAVA: &str = "PYFORGE_JAVA";

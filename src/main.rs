@@ -27,9 +27,7 @@ fn main() -> ExitCode {
         Command::Info(args) => commands::info::run(args),
         Command::Validate(args) => commands::validate::run(args),
         Command::Formats(args) => commands::formats::run(args),
-        Command::EnvInfo(_) => {
-            commands::not_supported_yet("env-info (Java and Databricks detection)")
-        }
+        Command::EnvInfo(args) => commands::env_info::run(args),
         Command::Jars(args) => commands::jars::run(args, cli.quiet),
     }
 }

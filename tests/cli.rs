@@ -111,14 +111,6 @@ fn usage_errors_exit_with_2() {
 }
 
 #[test]
-fn subcommands_not_built_yet_exit_1() {
-    let dir = TestDir::new();
-    // `jars` is built now (tests/jars.rs); only env-info is left.
-    let run = dir.cmd().arg("env-info").assert_code(EXIT_FAILED);
-    run.stderr_has("not supported yet");
-}
-
-#[test]
 fn info_and_validate_refuse_what_they_cannot_read() {
     let dir = TestDir::new();
     dir.write("book.xlsx", b"PK\x03\x04");

@@ -67,7 +67,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// `.jars/ucanaccess-4.0.4/` with the five real JARs, checked.
-fn real_jars() -> PathBuf {
+pub fn real_jars() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(".jars/ucanaccess-4.0.4");
     for pin in pins() {
         let path = dir.join(&pin.file);

@@ -13,6 +13,7 @@ mod csv_encodings;
 mod csv_fixtures;
 mod csv_generated;
 mod csv_parallel;
+mod env_info;
 mod interrupt;
 mod jars;
 mod java_helper;

@@ -2,6 +2,7 @@
 //! settings, call the core, and own stdout, stderr and progress bars.
 
 pub mod convert;
+pub mod env_info;
 pub mod formats;
 pub mod info;
 pub mod jars;

@@ -24,7 +24,6 @@
 
 mod archive;
 mod download;
-mod retry;
 
 use std::ffi::OsString;
 use std::fs::File;

@@ -3,14 +3,14 @@
 //! Each file streams into a hidden temporary file in the set's folder through
 //! a SHA-256 hasher; it is kept only when its size and hash match the pin.
 //! Network errors and HTTP 5xx / 408 / 429 are retried with exponential
-//! backoff ([`super::retry`]); a 404, another 4xx and a checksum mismatch are
+//! backoff ([`crate::jvm::backoff`]); a 404, another 4xx and a checksum mismatch are
 //! final. Proxies come from the usual `HTTPS_PROXY` / `NO_PROXY` variables.
 
 use std::path::Path;
 use std::time::Duration;
 
-use super::retry::{self, Failure};
 use super::{copy_hashing, CopyError, JarPin, JarsError, Staged};
+use crate::jvm::backoff::{self as retry, Failure};
 use crate::progress::Progress;
 use crate::sink::TempFile;
 

@@ -1,4 +1,5 @@
-//! Retrying with exponential backoff, for downloads.
+//! Exponential backoff: a synchronous retry loop (JAR downloads) and a
+//! sequence of delays (the async helper supervisor).
 //!
 //! The only place that uses the `backoff` crate. RustSec marks it
 //! unmaintained (RUSTSEC-2025-0012); keeping it behind this one function means
@@ -9,7 +10,7 @@ use std::time::Duration;
 
 /// How often and how patiently to retry.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Policy {
+pub(crate) struct Policy {
     /// Wait before the first retry; doubles after each one.
     pub initial: Duration,
     /// Longest wait between two attempts.
@@ -32,7 +33,7 @@ impl Default for Policy {
 }
 
 /// What one attempt's failure means.
-pub(super) enum Failure<E> {
+pub(crate) enum Failure<E> {
     /// Worth another attempt (a network error, HTTP 5xx).
     Transient(E),
     /// Retrying cannot help (a checksum mismatch, HTTP 404).
@@ -43,7 +44,7 @@ pub(super) enum Failure<E> {
 /// finally, or the policy gives up; then returns the last error. Before each
 /// retry `on_retry` hears the error, the wait, and the number of the attempt
 /// that failed.
-pub(super) fn retry<T, E>(
+pub(crate) fn retry<T, E>(
     policy: &Policy,
     mut attempt: impl FnMut(u32) -> Result<T, Failure<E>>,
     mut on_retry: impl FnMut(&E, Duration, u32),
@@ -78,6 +79,34 @@ pub(super) fn retry<T, E>(
         backoff::Error::Permanent(e) => e,
         backoff::Error::Transient { err, .. } => err,
     })
+}
+
+/// Waits between attempts that the caller makes itself (async code):
+/// exponential from `initial` up to `max_interval`, with jitter.
+pub(crate) struct Delays {
+    inner: backoff::ExponentialBackoff,
+}
+
+impl Delays {
+    pub(crate) fn new(initial: Duration, max_interval: Duration) -> Delays {
+        Delays {
+            inner: backoff::ExponentialBackoff {
+                current_interval: initial,
+                initial_interval: initial,
+                randomization_factor: 0.2,
+                multiplier: 2.0,
+                max_interval,
+                max_elapsed_time: None,
+                ..backoff::ExponentialBackoff::default()
+            },
+        }
+    }
+
+    /// The wait before the next attempt.
+    pub(crate) fn next_delay(&mut self) -> Duration {
+        use backoff::backoff::Backoff as _;
+        self.inner.next_backoff().unwrap_or(self.inner.max_interval)
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,285 @@
+//! `pyforge env-info`: the Java found, the JAR set, the helper and the JVM
+//! options Access files would use, and whether the helper really starts.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::{EXIT_FAILED, EXIT_OK};
+use crate::cli::EnvInfoArgs;
+use crate::jvm::helper::{Helper, HelperConfig};
+use crate::jvm::jars::{CheckState, JarCache};
+use crate::jvm::java::{self, Java};
+use crate::jvm::{helper_jar, protocol};
+
+/// Default JVM heap for the helper, in MiB (issue 5 sizes it per environment).
+pub const DEFAULT_HEAP_MB: u64 = 1024;
+
+/// `env-info --json`, version 1.
+///
+/// ```json
+/// { "schema_version": 1, "pyforge_version": "0.1.0", "ok": true,
+///   "java": { "path": "/usr/bin/java", "source": "path", "version": "17.0.15",
+///             "major": 17, "vendor": "Debian", "home": "/usr/lib/jvm/..." },
+///   "java_error": null,
+///   "jar_set": { "name": "UCanAccess 4.0.4", "dir": "~/.pyforge/jars/ucanaccess-4.0.4-v1",
+///                "installed": true, "verified": true, "problems": [] },
+///   "helper": { "sha256": "…", "protocol_version": 1, "started": true,
+///               "java_version": "17.0.15", "jars": { "jackcess": "3.0.1" }, "error": null },
+///   "jvm_options": ["-Xmx1024m", "..."] }
+/// ```
+#[derive(Serialize)]
+struct Report {
+    schema_version: u32,
+    pyforge_version: &'static str,
+    ok: bool,
+    java: Option<Java>,
+    java_error: Option<String>,
+    jar_set: JarSetReport,
+    helper: HelperReport,
+    jvm_options: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JarSetReport {
+    name: String,
+    dir: Option<PathBuf>,
+    installed: bool,
+    verified: bool,
+    problems: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct HelperReport {
+    sha256: &'static str,
+    protocol_version: u32,
+    started: bool,
+    java_version: Option<String>,
+    jars: std::collections::BTreeMap<String, Option<String>>,
+    error: Option<String>,
+}
+
+pub fn run(args: &EnvInfoArgs) -> ExitCode {
+    let (java, java_error) = match java::find(args.java.as_deref()) {
+        Ok(java) => (Some(java), None),
+        Err(e) => (None, Some(with_hint(&e.to_string(), e.hint()))),
+    };
+    let cache = JarCache::ucanaccess(args.dir.jars_dir.as_deref());
+    let (jar_set, classpath) = jar_set_report(&cache);
+
+    let mut helper = HelperReport {
+        sha256: helper_jar::SHA256,
+        protocol_version: protocol::PROTOCOL_VERSION,
+        started: false,
+        java_version: None,
+        jars: Default::default(),
+        error: None,
+    };
+    let mut jvm_options = Vec::new();
+    if let (Some(java), Ok(cache)) = (&java, &cache) {
+        let helper_dir = cache.dir().with_file_name("helper");
+        match helper_jar::install(&helper_dir) {
+            Ok(jar) => {
+                let mut path = vec![jar];
+                path.extend(classpath);
+                let config = HelperConfig {
+                    program: java.path.clone(),
+                    program_args: vec![],
+                    classpath: path,
+                    heap_mb: DEFAULT_HEAP_MB,
+                    temp_dir: std::env::temp_dir(),
+                    handshake_timeout: Duration::from_secs(60),
+                    idle_timeout: Duration::from_secs(60),
+                };
+                jvm_options = config.jvm_options();
+                if !args.no_start && jar_set.installed {
+                    start_helper(&config, &mut helper);
+                }
+            }
+            Err(e) => helper.error = Some(e.to_string()),
+        }
+    }
+
+    let ok = java.is_some() && jar_set.verified && (args.no_start || helper.started);
+    let report = Report {
+        schema_version: 1,
+        pyforge_version: env!("CARGO_PKG_VERSION"),
+        ok,
+        java,
+        java_error,
+        jar_set,
+        helper,
+        jvm_options,
+    };
+    if args.json {
+        super::print_json(&report);
+    } else {
+        print_text(&report, args.no_start);
+    }
+    ExitCode::from(if ok { EXIT_OK } else { EXIT_FAILED })
+}
+
+fn with_hint(message: &str, hint: Option<&str>) -> String {
+    match hint {
+        Some(hint) => format!("{message} ({hint})"),
+        None => message.to_string(),
+    }
+}
+
+fn jar_set_report(
+    cache: &Result<JarCache, crate::jvm::jars::JarsError>,
+) -> (JarSetReport, Vec<PathBuf>) {
+    let cache = match cache {
+        Ok(cache) => cache,
+        Err(e) => {
+            return (
+                JarSetReport {
+                    name: "UCanAccess 4.0.4".into(),
+                    dir: None,
+                    installed: false,
+                    verified: false,
+                    problems: vec![e.to_string()],
+                },
+                vec![],
+            )
+        }
+    };
+    let checks = cache.verify();
+    let problems: Vec<String> = checks
+        .iter()
+        .filter_map(|check| match &check.state {
+            CheckState::Ok => None,
+            CheckState::Missing => Some(format!("{} is missing", check.pin.file)),
+            CheckState::Mismatch { sha256, .. } => Some(format!(
+                "{} has SHA-256 {sha256}, expected {}",
+                check.pin.file, check.pin.sha256
+            )),
+            CheckState::Unreadable(why) => {
+                Some(format!("{} cannot be read: {why}", check.pin.file))
+            }
+        })
+        .collect();
+    let installed = checks.iter().all(|c| c.state != CheckState::Missing);
+    let classpath = checks.iter().map(|c| c.path.clone()).collect();
+    (
+        JarSetReport {
+            name: cache.set().title(),
+            dir: Some(cache.dir().to_path_buf()),
+            installed,
+            verified: problems.is_empty(),
+            problems,
+        },
+        classpath,
+    )
+}
+
+/// Starts the helper, reads its hello, says goodbye.
+fn start_helper(config: &HelperConfig, report: &mut HelperReport) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            report.error = Some(e.to_string());
+            return;
+        }
+    };
+    runtime.block_on(async {
+        match Helper::start(config).await {
+            Ok(helper) => {
+                report.started = true;
+                report.java_version = helper.hello().java_version.clone();
+                report.jars = helper
+                    .hello()
+                    .jars
+                    .iter()
+                    .map(|j| (j.name.clone(), j.version.clone()))
+                    .collect();
+                helper.finish().await;
+            }
+            Err(e) => report.error = Some(e.to_string()),
+        }
+    });
+}
+
+fn print_text(report: &Report, no_start: bool) {
+    println!("pyforge:     {}", report.pyforge_version);
+    match (&report.java, &report.java_error) {
+        (Some(java), _) => {
+            println!(
+                "java:        {} (from {})",
+                java.path.display(),
+                serde_json::to_value(java.source)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            );
+            println!(
+                "             version {} (Java {}), vendor {}",
+                java.version,
+                java.major,
+                java.vendor.as_deref().unwrap_or("unknown")
+            );
+        }
+        (None, Some(error)) => println!("java:        not usable: {error}"),
+        (None, None) => println!("java:        not found"),
+    }
+    let set = &report.jar_set;
+    println!(
+        "jar set:     {} in {}",
+        set.name,
+        set.dir
+            .as_ref()
+            .map_or("(no cache dir)".into(), |d| d.display().to_string())
+    );
+    println!(
+        "             installed: {}, verified: {}",
+        yes_no(set.installed),
+        yes_no(set.verified)
+    );
+    for problem in &set.problems {
+        println!("             problem: {problem}");
+    }
+    if !set.installed {
+        println!("             hint: run `pyforge jars install` (or `--from` the pyforge-cli 1.0.9 wheel)");
+    }
+    let helper = &report.helper;
+    println!(
+        "helper:      pyforge-helper.jar sha256 {} (protocol {})",
+        &helper.sha256[..16.min(helper.sha256.len())],
+        helper.protocol_version
+    );
+    if helper.started {
+        let jars: Vec<String> = helper
+            .jars
+            .iter()
+            .map(|(name, version)| format!("{name} {}", version.as_deref().unwrap_or("?")))
+            .collect();
+        println!(
+            "             started on Java {}: {}",
+            helper.java_version.as_deref().unwrap_or("?"),
+            jars.join(", ")
+        );
+    } else if let Some(error) = &helper.error {
+        println!("             did not start: {error}");
+    } else if !no_start {
+        println!("             not started (Java or the JAR set is missing)");
+    }
+    if !report.jvm_options.is_empty() {
+        println!(
+            "jvm options: {}",
+            report.jvm_options[..report.jvm_options.len() - 3].join(" ")
+        );
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value {
+        "yes"
+    } else {
+        "no"
+    }
+}

@@ -1,0 +1,350 @@
+//! One Java helper per database: start it, shake hands, ask, stream rows.
+//!
+//! [`Helper`] speaks protocol v1 (see `protocol`) over a [`HelperProcess`].
+//! Two layers of failure stay apart (STYLE.md): the process or pipe broke
+//! ([`HelperError::Process`], carrying the exit status and stderr tail) or the
+//! helper answered with an error ([`HelperError::Reported`]). `retry`
+//! classifies both. The JVM gets its heap, a private temp dir and fixed
+//! file-encoding, time-zone and Jet3 charset settings, so results do not
+//! depend on the machine.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::process::Command;
+
+use super::process::{HelperProcess, ProcessError};
+use super::protocol::{
+    self, ClientHello, Engine, ErrorKind, HelperHello, OpenRequest, Opened, ReadEnd, ReadRequest,
+    Request, RequestId, Response, SchemaRequest, TableList, TableSchema, TablesRequest,
+};
+use super::retry::{self, RetryPolicy, Verdict};
+
+/// How to start a helper.
+#[derive(Debug, Clone)]
+pub struct HelperConfig {
+    /// The `java` executable (or, in tests, any program speaking the protocol).
+    pub program: PathBuf,
+    /// Arguments before the JVM options (tests run scripts through an interpreter).
+    pub program_args: Vec<String>,
+    /// The helper jar first, then the JAR set.
+    pub classpath: Vec<PathBuf>,
+    /// `-Xmx`, in MiB.
+    pub heap_mb: u64,
+    /// The JVM's `java.io.tmpdir` (UCanAccess' disk mirror goes there).
+    pub temp_dir: PathBuf,
+    /// Longest wait for the helper's hello (JVM start-up).
+    pub handshake_timeout: Duration,
+    /// Longest wait for any one message once started (a stuck helper).
+    pub idle_timeout: Duration,
+}
+
+impl HelperConfig {
+    /// The JVM options, in the order they are passed.
+    pub fn jvm_options(&self) -> Vec<String> {
+        let classpath = std::env::join_paths(&self.classpath)
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        vec![
+            format!("-Xmx{}m", self.heap_mb),
+            // Exit with code 3 instead of limping on; it prints on stdout,
+            // which the transport skips as a non-protocol line.
+            "-XX:+ExitOnOutOfMemoryError".into(),
+            "-Dfile.encoding=UTF-8".into(),
+            "-Djava.awt.headless=true".into(),
+            format!("-Djava.io.tmpdir={}", self.temp_dir.display()),
+            // Dates are wall-clock values whatever the machine's zone.
+            "-Duser.timezone=UTC".into(),
+            // Access 97 names are garbled without it (DESIGN.md §3).
+            "-Dcom.healthmarketscience.jackcess.charset.VERSION_3=windows-1252".into(),
+            "-cp".into(),
+            classpath,
+            protocol::MAIN_CLASS.into(),
+        ]
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(&self.program);
+        command.args(&self.program_args).args(self.jvm_options());
+        command
+    }
+}
+
+/// Why a helper request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HelperError {
+    #[error(transparent)]
+    Process(#[from] ProcessError),
+    #[error("{message}")]
+    Reported { kind: ErrorKind, message: String },
+    #[error("the helper broke the protocol: {0}")]
+    Protocol(String),
+}
+
+impl HelperError {
+    /// Whether another attempt may succeed, and why.
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            HelperError::Reported { kind, message } => {
+                retry::classify(Some(kind_name(*kind)), None, message)
+            }
+            HelperError::Process(e) => retry::classify(None, e.exit_code(), e.stderr_tail()),
+            HelperError::Protocol(_) => Verdict::Final,
+        }
+    }
+}
+
+fn kind_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::NotFound => "not_found",
+        ErrorKind::Password => "password",
+        ErrorKind::Encrypted => "encrypted",
+        ErrorKind::UnsupportedVersion => "unsupported_version",
+        ErrorKind::Corrupt => "corrupt",
+        ErrorKind::NotAccess => "unsupported",
+        ErrorKind::Io => "io",
+        ErrorKind::OutOfMemory => "out_of_memory",
+        ErrorKind::Internal => "internal",
+        ErrorKind::BadRequest => "bad_request",
+        ErrorKind::Unknown => "internal",
+    }
+}
+
+/// A started helper that completed the handshake.
+pub struct Helper {
+    process: HelperProcess,
+    hello: HelperHello,
+    next_id: RequestId,
+    idle_timeout: Duration,
+}
+
+impl Helper {
+    /// Starts the helper and completes the hello exchange.
+    pub async fn start(config: &HelperConfig) -> Result<Helper, HelperError> {
+        let mut process = HelperProcess::spawn(config.command())?;
+        let hello = match process
+            .receive::<Response>(config.handshake_timeout, "hello")
+            .await?
+        {
+            Response::Hello(hello) => hello,
+            Response::Error(e) => {
+                return Err(HelperError::Reported {
+                    kind: e.kind,
+                    message: e.message,
+                })
+            }
+            other => return Err(unexpected("hello", &other)),
+        };
+        if hello.protocol_version != protocol::PROTOCOL_VERSION {
+            return Err(HelperError::Protocol(format!(
+                "the helper speaks protocol version {}, this pyforge speaks version {}",
+                hello.protocol_version,
+                protocol::PROTOCOL_VERSION
+            )));
+        }
+        process
+            .send(&Request::Hello(ClientHello {
+                protocol_version: protocol::PROTOCOL_VERSION,
+                client: Some(format!("pyforge {}", env!("CARGO_PKG_VERSION"))),
+            }))
+            .await?;
+        Ok(Helper {
+            process,
+            hello,
+            next_id: 1,
+            idle_timeout: config.idle_timeout,
+        })
+    }
+
+    /// What the helper said about itself.
+    pub fn hello(&self) -> &HelperHello {
+        &self.hello
+    }
+
+    fn id(&mut self) -> RequestId {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// The next message for request `id`; an error response becomes `Reported`.
+    async fn answer(&mut self, id: RequestId, what: &'static str) -> Result<Response, HelperError> {
+        loop {
+            let response: Response = self.process.receive(self.idle_timeout, what).await?;
+            match response.id() {
+                Some(got) if got != id => {
+                    tracing::warn!("helper answered request {got} while pyforge waited for {id}");
+                    continue;
+                }
+                _ => {}
+            }
+            if let Response::Error(e) = response {
+                return Err(HelperError::Reported {
+                    kind: e.kind,
+                    message: e.message,
+                });
+            }
+            return Ok(response);
+        }
+    }
+
+    /// Opens a database (a local path: copy volume files first).
+    pub async fn open(
+        &mut self,
+        path: &std::path::Path,
+        engine: Engine,
+        password: Option<String>,
+    ) -> Result<Opened, HelperError> {
+        let id = self.id();
+        self.process
+            .send(&Request::Open(OpenRequest {
+                id,
+                path: path.to_string_lossy().into_owned(),
+                engine: Some(engine),
+                password,
+                charset: None,
+                mirror: None,
+            }))
+            .await?;
+        match self.answer(id, "open").await? {
+            Response::Opened(opened) => Ok(opened),
+            other => Err(unexpected("opened", &other)),
+        }
+    }
+
+    /// The tables of the open database.
+    pub async fn tables(&mut self) -> Result<TableList, HelperError> {
+        let id = self.id();
+        self.process
+            .send(&Request::Tables(TablesRequest { id }))
+            .await?;
+        match self.answer(id, "tables").await? {
+            Response::Tables(list) => Ok(list),
+            other => Err(unexpected("tables", &other)),
+        }
+    }
+
+    /// One table's columns and row count.
+    pub async fn schema(&mut self, table: &str) -> Result<TableSchema, HelperError> {
+        let id = self.id();
+        self.process
+            .send(&Request::Schema(SchemaRequest {
+                id,
+                table: table.to_string(),
+            }))
+            .await?;
+        match self.answer(id, "schema").await? {
+            Response::Schema(schema) => Ok(schema),
+            other => Err(unexpected("schema", &other)),
+        }
+    }
+
+    /// Streams a table: `on_rows` gets each batch as it arrives (the Rust
+    /// side never holds the table). Returns the helper's closing counts.
+    pub async fn read<E>(
+        &mut self,
+        table: &str,
+        batch_rows: u32,
+        mut on_rows: impl FnMut(Vec<Vec<serde_json::Value>>) -> Result<(), E>,
+    ) -> Result<Result<ReadEnd, E>, HelperError> {
+        let id = self.id();
+        self.process
+            .send(&Request::Read(ReadRequest {
+                id,
+                table: table.to_string(),
+                batch_rows: Some(batch_rows),
+                limit: None,
+            }))
+            .await?;
+        loop {
+            match self.answer(id, "rows").await? {
+                Response::Rows(batch) => {
+                    if let Err(e) = on_rows(batch.rows) {
+                        return Ok(Err(e));
+                    }
+                }
+                Response::ReadEnd(end) => return Ok(Ok(end)),
+                other => return Err(unexpected("rows", &other)),
+            }
+        }
+    }
+
+    /// Says goodbye and waits for the helper to exit (killing it after a
+    /// grace period).
+    pub async fn finish(mut self) {
+        let id = self.id();
+        if self
+            .process
+            .send(&Request::Bye(protocol::ByeRequest { id }))
+            .await
+            .is_ok()
+        {
+            let _ = self.answer(id, "bye").await;
+        }
+        self.process.shutdown(Duration::from_secs(5)).await;
+    }
+}
+
+/// A result and how many retries it took.
+#[derive(Debug)]
+pub struct Attempted<T> {
+    pub value: T,
+    pub retries: u32,
+}
+
+/// Runs `work` on a fresh helper; a recoverable failure (see `retry`)
+/// starts a new helper after an exponential backoff, with a larger heap
+/// after an out-of-memory failure, up to `policy.retries` times. Each retry
+/// is logged with its reason. Final failures return at once.
+pub async fn with_retries<T>(
+    config: &HelperConfig,
+    policy: &RetryPolicy,
+    mut work: impl AsyncFnMut(&mut Helper) -> Result<T, HelperError>,
+) -> Result<Attempted<T>, HelperError> {
+    let mut config = config.clone();
+    let mut backoff = policy.backoff();
+    let mut retries = 0;
+    loop {
+        let result = match Helper::start(&config).await {
+            Ok(mut helper) => {
+                let result = work(&mut helper).await;
+                if result.is_ok() {
+                    helper.finish().await;
+                }
+                result
+            }
+            Err(e) => Err(e),
+        };
+        let error = match result {
+            Ok(value) => return Ok(Attempted { value, retries }),
+            Err(error) => error,
+        };
+        match error.verdict() {
+            Verdict::Retry(reason) if retries < policy.retries => {
+                let delay = backoff.next_delay();
+                retries += 1;
+                config.heap_mb = policy.next_heap_mb(config.heap_mb, reason);
+                tracing::warn!(
+                    "{} ({error}); retry {retries} of {} in {:.1}s with a {} MiB heap",
+                    reason.describe(),
+                    policy.retries,
+                    delay.as_secs_f64(),
+                    config.heap_mb
+                );
+                tokio::time::sleep(delay).await;
+            }
+            _ => return Err(error),
+        }
+    }
+}
+
+fn unexpected(wanted: &str, got: &Response) -> HelperError {
+    let text = serde_json::to_string(got).unwrap_or_default();
+    HelperError::Protocol(format!(
+        "expected `{wanted}`, got {}",
+        &text[..text.len().min(200)]
+    ))
+}
+
+#[cfg(test)]
+mod tests;

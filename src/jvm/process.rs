@@ -1,0 +1,289 @@
+//! The helper's process: spawned in its own process group, JSON lines on
+//! stdin/stdout, stderr drained into a bounded tail, timeouts, killed on drop.
+//!
+//! This module only frames and supervises; it knows nothing of the message
+//! types (see `protocol`). stdout belongs to the protocol: a line that is not
+//! JSON (the JVM prints "Terminating due to java.lang.OutOfMemoryError" there
+//! with `-XX:+ExitOnOutOfMemoryError`) is logged and skipped. End of file on
+//! stdout means the helper died; the error carries its exit status and the
+//! tail of its stderr. The helper exits when its stdin closes, so even a
+//! pyforge killed with SIGKILL leaves no JVM behind.
+
+use std::collections::VecDeque;
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+/// Bytes of stderr kept for error messages.
+pub const STDERR_TAIL_BYTES: usize = 16 * 1024;
+/// The longest protocol line accepted (a batch of rows is one line).
+pub const MAX_LINE_BYTES: usize = 256 * 1024 * 1024;
+
+/// What went wrong with the process or its pipes (not a helper-reported error).
+#[derive(Debug, thiserror::Error)]
+pub enum ProcessError {
+    #[error("cannot start {program}: {source}")]
+    Spawn {
+        program: String,
+        source: std::io::Error,
+    },
+    #[error("the helper exited ({}){}", describe(.status), tail_suffix(.stderr_tail))]
+    Died {
+        status: Option<ExitStatus>,
+        stderr_tail: String,
+    },
+    #[error("the helper did not answer within {}s ({what}){}", .after.as_secs(), tail_suffix(.stderr_tail))]
+    Timeout {
+        what: &'static str,
+        after: Duration,
+        stderr_tail: String,
+    },
+    #[error("the helper sent a message pyforge does not understand: {error}; the line began with `{start}`")]
+    BadMessage { start: String, error: String },
+    #[error("the helper sent a line longer than {MAX_LINE_BYTES} bytes")]
+    LineTooLong,
+    #[error("talking to the helper failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl ProcessError {
+    /// The tail of the helper's stderr, where the error has one.
+    pub fn stderr_tail(&self) -> &str {
+        match self {
+            ProcessError::Died { stderr_tail, .. } | ProcessError::Timeout { stderr_tail, .. } => {
+                stderr_tail
+            }
+            _ => "",
+        }
+    }
+
+    /// The helper's exit code, if it exited.
+    pub fn exit_code(&self) -> Option<i32> {
+        match self {
+            ProcessError::Died { status, .. } => status.and_then(|s| s.code()),
+            _ => None,
+        }
+    }
+}
+
+fn describe(status: &Option<ExitStatus>) -> String {
+    match status {
+        Some(status) => status.to_string(),
+        None => "exit status unknown".into(),
+    }
+}
+
+fn tail_suffix(tail: &str) -> String {
+    let last = tail
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    if last.is_empty() {
+        String::new()
+    } else {
+        format!("; its last words: {}", last.trim())
+    }
+}
+
+/// The last bytes the helper wrote to stderr.
+#[derive(Debug, Default)]
+pub struct StderrTail {
+    bytes: Mutex<VecDeque<u8>>,
+}
+
+impl StderrTail {
+    fn push(&self, line: &[u8]) {
+        let mut bytes = self.bytes.lock().unwrap_or_else(|p| p.into_inner());
+        bytes.extend(line);
+        let excess = bytes.len().saturating_sub(STDERR_TAIL_BYTES);
+        bytes.drain(..excess);
+    }
+
+    pub fn text(&self) -> String {
+        let bytes = self.bytes.lock().unwrap_or_else(|p| p.into_inner());
+        let (a, b) = bytes.as_slices();
+        String::from_utf8_lossy(&[a, b].concat()).into_owned()
+    }
+}
+
+/// A running helper process.
+pub struct HelperProcess {
+    child: Child,
+    stdin: Option<BufWriter<ChildStdin>>,
+    stdout: BufReader<ChildStdout>,
+    stderr: Arc<StderrTail>,
+    line: Vec<u8>,
+}
+
+impl HelperProcess {
+    /// Starts `command` with piped stdio, in its own process group (a ctrl-c
+    /// at the terminal reaches pyforge, which then ends the helper), killed
+    /// when this handle is dropped.
+    pub fn spawn(mut command: Command) -> Result<HelperProcess, ProcessError> {
+        let program = command
+            .as_std()
+            .get_program()
+            .to_string_lossy()
+            .into_owned();
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        #[cfg(unix)]
+        command.process_group(0);
+        let mut child = command
+            .spawn()
+            .map_err(|source| ProcessError::Spawn { program, source })?;
+        let stdin = child.stdin.take().map(BufWriter::new);
+        let stdout = BufReader::with_capacity(1 << 20, child.stdout.take().expect("piped stdout"));
+        let stderr = Arc::new(StderrTail::default());
+        if let Some(pipe) = child.stderr.take() {
+            let tail = stderr.clone();
+            // Drained continuously so the helper never blocks on a full pipe.
+            tokio::spawn(async move {
+                let mut reader = BufReader::new(pipe);
+                let mut line = Vec::new();
+                while let Ok(n) = reader.read_until(b'\n', &mut line).await {
+                    if n == 0 {
+                        break;
+                    }
+                    tracing::debug!(target: "pyforge::helper", "{}", String::from_utf8_lossy(&line).trim_end());
+                    tail.push(&line);
+                    line.clear();
+                }
+            });
+        }
+        Ok(HelperProcess {
+            child,
+            stdin,
+            stdout,
+            stderr,
+            line: Vec::new(),
+        })
+    }
+
+    /// The process id, while it runs.
+    pub fn id(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// The tail of stderr so far.
+    pub fn stderr_tail(&self) -> String {
+        self.stderr.text()
+    }
+
+    /// Writes one message as one line and flushes.
+    pub async fn send<T: Serialize>(&mut self, message: &T) -> Result<(), ProcessError> {
+        let mut line = serde_json::to_vec(message).expect("protocol messages serialize");
+        line.push(b'\n');
+        let Some(stdin) = self.stdin.as_mut() else {
+            return Err(self.died().await);
+        };
+        let written = async {
+            stdin.write_all(&line).await?;
+            stdin.flush().await
+        }
+        .await;
+        match written {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(self.died().await),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Reads the next message, skipping (and logging) lines that are not
+    /// JSON. `what` names the wait in a timeout error.
+    pub async fn receive<T: DeserializeOwned>(
+        &mut self,
+        timeout: Duration,
+        what: &'static str,
+    ) -> Result<T, ProcessError> {
+        match tokio::time::timeout(timeout, self.receive_untimed()).await {
+            Ok(result) => result,
+            Err(_) => Err(ProcessError::Timeout {
+                what,
+                after: timeout,
+                stderr_tail: self.stderr_tail(),
+            }),
+        }
+    }
+
+    async fn receive_untimed<T: DeserializeOwned>(&mut self) -> Result<T, ProcessError> {
+        loop {
+            self.read_line().await?;
+            let text = self.line.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            if text[0] != b'{' {
+                tracing::warn!(
+                    "helper wrote a line that is not protocol: {}",
+                    String::from_utf8_lossy(text)
+                );
+                continue;
+            }
+            return serde_json::from_slice(text).map_err(|e| ProcessError::BadMessage {
+                start: String::from_utf8_lossy(&text[..text.len().min(120)]).into_owned(),
+                error: e.to_string(),
+            });
+        }
+    }
+
+    /// Reads one line into `self.line`, bounded by [`MAX_LINE_BYTES`].
+    async fn read_line(&mut self) -> Result<(), ProcessError> {
+        self.line.clear();
+        loop {
+            let buffer = self.stdout.fill_buf().await?;
+            if buffer.is_empty() {
+                return Err(self.died().await);
+            }
+            let (take, done) = match buffer.iter().position(|&b| b == b'\n') {
+                Some(at) => (at + 1, true),
+                None => (buffer.len(), false),
+            };
+            if self.line.len() + take > MAX_LINE_BYTES {
+                return Err(ProcessError::LineTooLong);
+            }
+            self.line.extend_from_slice(&buffer[..take]);
+            self.stdout.consume(take);
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The error for a helper that went away: its exit status (waiting a
+    /// moment for it) and its last stderr.
+    async fn died(&mut self) -> ProcessError {
+        let status = tokio::time::timeout(Duration::from_secs(5), self.child.wait())
+            .await
+            .ok()
+            .and_then(Result::ok);
+        // Let the stderr task catch the last lines.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        ProcessError::Died {
+            status,
+            stderr_tail: self.stderr_tail(),
+        }
+    }
+
+    /// Polite end: close stdin (the helper exits on end of input), wait up
+    /// to `grace`, then kill.
+    pub async fn shutdown(mut self, grace: Duration) -> Option<ExitStatus> {
+        self.stdin = None;
+        match tokio::time::timeout(grace, self.child.wait()).await {
+            Ok(Ok(status)) => Some(status),
+            _ => {
+                let _ = self.child.start_kill();
+                self.child.wait().await.ok()
+            }
+        }
+    }
+}
