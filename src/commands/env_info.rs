@@ -92,6 +92,7 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
                     temp_dir: std::env::temp_dir(),
                     handshake_timeout: Duration::from_secs(60),
                     idle_timeout: Duration::from_secs(60),
+                    overall_timeout: None,
                 };
                 jvm_options = config.jvm_options();
                 if !args.no_start && jar_set.installed {

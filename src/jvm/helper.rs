@@ -37,6 +37,9 @@ pub struct HelperConfig {
     pub handshake_timeout: Duration,
     /// Longest wait for any one message once started (a stuck helper).
     pub idle_timeout: Duration,
+    /// Longest time one attempt of a whole job may take (`with_retries`);
+    /// running out is final, not retried.
+    pub overall_timeout: Option<Duration>,
 }
 
 impl HelperConfig {
@@ -79,6 +82,8 @@ pub enum HelperError {
     Reported { kind: ErrorKind, message: String },
     #[error("the helper broke the protocol: {0}")]
     Protocol(String),
+    #[error("the job did not finish within {}s (the overall timeout)", .0.as_secs())]
+    OverallTimeout(Duration),
 }
 
 impl HelperError {
@@ -89,7 +94,7 @@ impl HelperError {
                 retry::classify(Some(kind_name(*kind)), None, message)
             }
             HelperError::Process(e) => retry::classify(None, e.exit_code(), e.stderr_tail()),
-            HelperError::Protocol(_) => Verdict::Final,
+            HelperError::Protocol(_) | HelperError::OverallTimeout(_) => Verdict::Final,
         }
     }
 }
@@ -307,7 +312,12 @@ pub async fn with_retries<T>(
     loop {
         let result = match Helper::start(&config).await {
             Ok(mut helper) => {
-                let result = work(&mut helper).await;
+                let result = match config.overall_timeout {
+                    Some(limit) => tokio::time::timeout(limit, work(&mut helper))
+                        .await
+                        .unwrap_or(Err(HelperError::OverallTimeout(limit))),
+                    None => work(&mut helper).await,
+                };
                 if result.is_ok() {
                     helper.finish().await;
                 }

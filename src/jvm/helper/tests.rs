@@ -17,6 +17,7 @@ fn config(program: PathBuf, program_args: Vec<String>, classpath: Vec<PathBuf>) 
         temp_dir: std::env::temp_dir(),
         handshake_timeout: Duration::from_secs(60),
         idle_timeout: Duration::from_secs(60),
+        overall_timeout: None,
     }
 }
 
@@ -336,4 +337,23 @@ async fn retries_stop_at_the_limit() {
     .expect_err("always dies");
     assert_eq!(error.verdict(), Verdict::Retry(Recoverable::DiedSilently));
     assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 3);
+}
+
+#[tokio::test]
+async fn the_overall_timeout_ends_a_slow_job_without_retrying() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("attempts.log");
+    let body = format!("open({log:?}, 'a').write('x\\n')\nhello()\ntime.sleep(600)");
+    let mut config = fake(dir.path(), &body);
+    config.idle_timeout = Duration::from_secs(60);
+    config.overall_timeout = Some(Duration::from_millis(500));
+    let started = std::time::Instant::now();
+    let error = with_retries(&config, &quick_policy(3), async |helper: &mut Helper| {
+        helper.tables().await
+    })
+    .await
+    .expect_err("too slow");
+    assert!(matches!(error, HelperError::OverallTimeout(_)), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1);
 }
