@@ -168,7 +168,7 @@ fn print_report(report: &InputReport, quiet: bool) {
                 output.display(),
                 plural(*rows, "row"),
                 plural(*columns as u64, "column"),
-                human_bytes(*bytes),
+                super::human_bytes(*bytes),
                 report.seconds
             );
             for note in notes {
@@ -194,21 +194,6 @@ fn plural(n: u64, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
-    }
-}
-
-fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }
 

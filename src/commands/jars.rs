@@ -175,7 +175,7 @@ fn install_summary(cache: &JarCache, report: &InstallReport, from: Option<&Path>
         "installed the {set} JAR set in {} ({written} {} {verb}, {}{kept})",
         cache.dir().display(),
         if written == 1 { "file" } else { "files" },
-        human_bytes(report.bytes_written()),
+        super::human_bytes(report.bytes_written()),
     )
 }
 
@@ -420,20 +420,5 @@ impl DownloadBar {
         if let Some((_, bar)) = &self.bar {
             bar.finish();
         }
-    }
-}
-
-fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }
