@@ -45,7 +45,7 @@ fn version_prints_the_crate_version() {
 }
 
 #[test]
-fn formats_lists_csv_as_supported_and_the_rest_as_not_yet() {
+fn formats_lists_csv_and_access_as_supported_and_the_rest_as_not_yet() {
     let dir = TestDir::new();
     let run = dir.cmd().arg("formats").assert_code(EXIT_OK);
     run.stdout_has(".csv")
@@ -73,7 +73,7 @@ fn formats_lists_csv_as_supported_and_the_rest_as_not_yet() {
             ("csv", true),
             ("excel", false),
             ("dbf", false),
-            ("access", false),
+            ("access", true),
             ("xml", false),
             ("pdf", false)
         ]

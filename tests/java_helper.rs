@@ -151,7 +151,7 @@ fn classpath(first: &Path) -> std::ffi::OsString {
 }
 
 /// The databases `MakeFixtures` writes, generated once per test run.
-fn generated() -> &'static Path {
+pub fn generated() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
@@ -1170,7 +1170,7 @@ fn out_of_memory_is_reported_and_exits_3() {
 // The shared corpus
 
 /// Row counts of `REFERENCE.tsv` (mdbtools) for one file.
-fn reference_counts(corpus: &Path, file: &str) -> BTreeMap<String, u64> {
+pub fn reference_counts(corpus: &Path, file: &str) -> BTreeMap<String, u64> {
     let text = std::fs::read_to_string(corpus.join("REFERENCE.tsv")).unwrap();
     text.lines()
         .skip(1)

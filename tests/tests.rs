@@ -6,6 +6,7 @@
 
 mod util;
 
+mod access;
 mod bad_input;
 mod cli;
 mod convert_naming;

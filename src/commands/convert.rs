@@ -81,6 +81,7 @@ fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageErro
             ..SinkOptions::default()
         },
         csv,
+        all_strings: args.all_strings,
         force: args.force,
         jobs,
         keep_going: args.keep_going,
@@ -158,6 +159,7 @@ fn print_report(report: &InputReport, quiet: bool) {
             columns,
             bytes,
             notes,
+            tables,
         } => {
             if quiet {
                 return;
@@ -171,6 +173,15 @@ fn print_report(report: &InputReport, quiet: bool) {
                 super::human_bytes(*bytes),
                 report.seconds
             );
+            for table in tables {
+                eprintln!(
+                    "  table {:?}: {}, {} -> {}",
+                    table.table,
+                    plural(table.rows, "row"),
+                    plural(table.columns as u64, "column"),
+                    table.file
+                );
+            }
             for note in notes {
                 diagnostics::warning(&report.input, note);
             }

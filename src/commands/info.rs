@@ -129,7 +129,7 @@ impl CsvInfo {
                 None => c.column_type.to_string(),
             };
             println!(
-                "  {:>4}  {:<width$}  {:<14} {}",
+                "  {:>4}  {:<width$}  {:<16} {}",
                 i + 1,
                 c.name,
                 kind,

@@ -12,6 +12,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::plan::Job;
+use crate::formats::access::{self, AccessOptions, TableReport};
 use crate::formats::csv::{CsvOptions, CsvTable};
 use crate::formats::Format;
 use crate::progress::ProgressRef;
@@ -22,6 +23,8 @@ use crate::sink::{ParquetSink, SinkOptions};
 pub struct JobSettings {
     pub sink: SinkOptions,
     pub csv: CsvOptions,
+    /// Every column as a string (`--all-strings`); CSV carries its own copy.
+    pub all_strings: bool,
     pub force: bool,
     pub jobs: usize,
     pub keep_going: bool,
@@ -44,6 +47,10 @@ pub enum Outcome {
         bytes: u64,
         /// Things worth knowing that did not stop the conversion.
         notes: Vec<String>,
+        /// Outputs with one file per table (Access): each table's file and
+        /// counts; `rows`, `columns` and `bytes` above are the totals.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tables: Vec<TableReport>,
     },
     Failed {
         error: String,
@@ -162,6 +169,7 @@ fn convert(
     ensure_parent_dir(&job.output)?;
     match job.format {
         Format::Csv => convert_csv(job, settings, progress),
+        Format::Access => convert_access(job, settings),
         other => unreachable!("{other:?} is not supported"),
     }
 }
@@ -219,6 +227,34 @@ fn convert_csv(
         columns: table.columns.len(),
         bytes: summary.bytes,
         notes,
+        tables: Vec::new(),
+    })
+}
+
+fn convert_access(job: &Job, settings: &JobSettings) -> Result<Outcome, JobFailure> {
+    let options = AccessOptions {
+        sink: settings.sink.clone(),
+        all_strings: settings.all_strings,
+        force: settings.force,
+    };
+    let summary = access::convert(&job.input, &job.output, &options).map_err(|e| JobFailure {
+        hint: e.hint(),
+        ..JobFailure::from(e)
+    })?;
+    let mut notes = summary.notes;
+    if summary.retries > 0 {
+        notes.push(format!(
+            "the Java helper was restarted {} time(s) after recoverable failures",
+            summary.retries
+        ));
+    }
+    Ok(Outcome::Converted {
+        output: summary.output,
+        rows: summary.tables.iter().map(|t| t.rows).sum(),
+        columns: summary.tables.iter().map(|t| t.columns).sum(),
+        bytes: summary.tables.iter().map(|t| t.bytes).sum(),
+        notes,
+        tables: summary.tables,
     })
 }
 

@@ -5,6 +5,7 @@
 //! built yet are listed (so `formats` and error messages can name them) and
 //! answer "not supported yet".
 
+pub mod access;
 pub mod csv;
 
 use std::path::Path;
@@ -95,7 +96,7 @@ impl Format {
 
     /// Whether this build converts the format.
     pub fn is_supported(&self) -> bool {
-        matches!(self, Format::Csv)
+        matches!(self, Format::Csv | Format::Access)
     }
 
     pub fn layout(&self) -> OutputLayout {

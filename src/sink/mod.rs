@@ -3,7 +3,8 @@
 //! Every reader hands Arrow record batches to a [`ParquetSink`], which owns the
 //! writer properties (codec, bounded row groups, `created_by`), the column
 //! names (unique ignoring case, originals kept in the footer), the Spark-safe
-//! types, and the atomic write (hidden temporary file, renamed when complete).
+//! types, and the atomic write (hidden temporary file, renamed when complete;
+//! [`TempDir`] does the same for a directory of files).
 
 mod atomic;
 mod names;
@@ -20,7 +21,7 @@ use parquet::errors::ParquetError;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
-pub use atomic::{CommitError, TempFile};
+pub use atomic::{CommitError, TempDir, TempFile};
 pub use names::unique_ignoring_case;
 
 /// Footer key read by Spark 3.x: with it, dates before 1582 and timestamps

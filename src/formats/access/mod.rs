@@ -1,0 +1,354 @@
+//! Microsoft Access databases (`.mdb`, `.accdb`) → one Parquet file per table.
+//!
+//! The Java helper (`jvm::helper`) reads the file; this module finds Java and
+//! the JAR set, runs the helper with retries, turns each table's schema into
+//! an Arrow schema (`types`), streams its rows into bounded Arrow batches for
+//! the sink, and checks the rows read against the row count the file states.
+//! The tables are written into a hidden temporary directory beside the
+//! `<stem>_parquet/` target, which is renamed into place only when every
+//! table is complete.
+
+mod names;
+mod types;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arrow_array::RecordBatch;
+use arrow_schema::{Schema, SchemaRef};
+use serde::Serialize;
+
+use crate::jvm::helper::{with_retries, Helper, HelperConfig, HelperError};
+use crate::jvm::jars::JarCache;
+use crate::jvm::protocol::{Engine, ErrorKind, TableKind, TableSchema};
+use crate::jvm::retry::RetryPolicy;
+use crate::jvm::{helper_jar, java};
+use crate::sink::{ParquetSink, SinkError, SinkOptions, TempDir};
+
+use types::ColumnBuilder;
+
+/// Rows per `rows` message asked of the helper.
+const READ_BATCH_ROWS: u32 = 5000;
+/// Rows per Arrow batch handed to the sink.
+const SINK_BATCH_ROWS: usize = 64 * 1024;
+/// Footer key holding the table's name as stored in the database.
+pub const SOURCE_TABLE_KEY: &str = "pyforge.source_table";
+
+/// Settings for one Access conversion.
+#[derive(Debug, Clone)]
+pub struct AccessOptions {
+    pub sink: SinkOptions,
+    pub all_strings: bool,
+    pub force: bool,
+}
+
+/// One converted table.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableReport {
+    /// The table's name in the database.
+    pub table: String,
+    /// The Parquet file written for it (inside the output directory).
+    pub file: String,
+    pub rows: u64,
+    pub columns: usize,
+    pub bytes: u64,
+}
+
+/// What a finished conversion wrote.
+#[derive(Debug, Clone)]
+pub struct AccessSummary {
+    pub output: PathBuf,
+    pub tables: Vec<TableReport>,
+    pub notes: Vec<String>,
+    pub retries: u32,
+}
+
+/// Why an Access conversion failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccessError {
+    #[error(transparent)]
+    Java(#[from] java::JavaError),
+    #[error(transparent)]
+    Jars(#[from] crate::jvm::jars::JarsError),
+    #[error("cannot install the helper jar: {0}")]
+    HelperJar(String),
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("{}", helper_message(.0))]
+    Helper(#[from] HelperError),
+    #[error("table `{table}`: {source}")]
+    Value {
+        table: String,
+        source: types::ValueError,
+    },
+    #[error("table `{table}`: read {rows_sent} rows but the file states {row_count} (a damaged table or a stale row count)")]
+    RowCount {
+        table: String,
+        rows_sent: u64,
+        row_count: u64,
+    },
+    #[error("table `{table}`: {source}")]
+    Sink { table: String, source: SinkError },
+    #[error("cannot create a temporary directory beside {}: {source}", .target.display())]
+    TempDir {
+        target: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Commit(#[from] crate::sink::CommitError),
+}
+
+fn helper_message(error: &HelperError) -> String {
+    match error {
+        HelperError::Reported { kind, message } => {
+            let what = match kind {
+                ErrorKind::Password => "password required or wrong",
+                ErrorKind::Encrypted => "the database is encrypted (needs jackcess-encrypt, which is not in the JAR set)",
+                ErrorKind::UnsupportedVersion => "the database format is newer than Jackcess 3.0.1 reads (Access 2019?)",
+                ErrorKind::Corrupt => "the database is damaged",
+                ErrorKind::NotAccess => "not an Access database",
+                ErrorKind::NotFound => "not found",
+                _ => "the Access reader failed",
+            };
+            if message.to_lowercase().starts_with(what) {
+                message.clone()
+            } else {
+                format!("{what}: {message}")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+impl AccessError {
+    /// What the user can do about it, if there is something.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            AccessError::Java(e) => e.hint().map(str::to_string),
+            AccessError::Jars(e) => e.hint().map(str::to_string),
+            AccessError::Helper(HelperError::Reported {
+                kind: ErrorKind::Encrypted,
+                ..
+            }) => Some("decrypt it in Access first (File → Info → Decrypt Database)".into()),
+            AccessError::Helper(HelperError::Reported {
+                kind: ErrorKind::UnsupportedVersion,
+                ..
+            }) => Some("save it in Access 2007-2016 format (.accdb) first".into()),
+            AccessError::Helper(HelperError::Reported {
+                kind: ErrorKind::Password,
+                ..
+            }) => Some(
+                "this pyforge cannot pass a database password yet; remove it in Access first"
+                    .into(),
+            ),
+            AccessError::Helper(HelperError::Reported { .. }) => None,
+            AccessError::Helper(_) => {
+                Some("`pyforge env-info` checks Java, the JAR set and the helper".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A table-level failure inside a helper session: not retried.
+enum TableFailure {
+    Value(types::ValueError),
+    Sink(SinkError),
+}
+
+/// Converts the database at `input` into the directory `output`.
+pub fn convert(
+    input: &Path,
+    output: &Path,
+    options: &AccessOptions,
+) -> Result<AccessSummary, AccessError> {
+    let config = helper_config()?;
+    let policy = RetryPolicy::default();
+    let temp = TempDir::create(output).map_err(|source| AccessError::TempDir {
+        target: output.to_path_buf(),
+        source,
+    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(AccessError::Runtime)?;
+    let dir = temp.path().to_path_buf();
+    let attempted = runtime.block_on(with_retries(
+        &config,
+        &policy,
+        async |helper: &mut Helper| convert_all(helper, input, &dir, options).await,
+    ))?;
+    drop(runtime);
+    let (tables, notes) = attempted.value?;
+    temp.commit(options.force)?;
+    Ok(AccessSummary {
+        output: output.to_path_buf(),
+        tables,
+        notes,
+        retries: attempted.retries,
+    })
+}
+
+/// Java, the JAR set (it must be installed) and the helper jar beside it.
+fn helper_config() -> Result<HelperConfig, AccessError> {
+    let java = java::find(None)?;
+    let cache = JarCache::ucanaccess(None)?;
+    let set = cache.classpath()?;
+    let helper_dir = cache.dir().with_file_name("helper");
+    let jar =
+        helper_jar::install(&helper_dir).map_err(|e| AccessError::HelperJar(e.to_string()))?;
+    let mut classpath = vec![jar];
+    classpath.extend(std::env::split_paths(&set));
+    Ok(HelperConfig {
+        program: java.path,
+        program_args: vec![],
+        classpath,
+        heap_mb: RetryPolicy::default().heap_mb,
+        temp_dir: std::env::temp_dir(),
+        handshake_timeout: Duration::from_secs(60),
+        idle_timeout: Duration::from_secs(300),
+        overall_timeout: None,
+    })
+}
+
+type Converted = Result<(Vec<TableReport>, Vec<String>), AccessError>;
+
+/// One helper session: open, list, convert every table. Helper failures are
+/// returned as `Err` (and may be retried); table failures as `Ok(Err)`.
+async fn convert_all(
+    helper: &mut Helper,
+    input: &Path,
+    dir: &Path,
+    options: &AccessOptions,
+) -> Result<Converted, HelperError> {
+    helper.open(input, Engine::Jackcess, None).await?;
+    let mut notes = Vec::new();
+    let mut names = Vec::new();
+    for entry in helper.tables().await?.tables {
+        match entry.kind {
+            TableKind::Temporary => continue,
+            TableKind::Linked if entry.target_missing == Some(true) => {
+                notes.push(format!(
+                    "skipped linked table `{}`: its database {} is missing",
+                    entry.name,
+                    entry.linked_db.as_deref().unwrap_or("(unknown)")
+                ));
+                continue;
+            }
+            _ => names.push(entry.name),
+        }
+    }
+    let stems = names::safe_stems(&names);
+    let mut reports = Vec::new();
+    for (name, stem) in names.iter().zip(stems) {
+        let schema = helper.schema(name).await?;
+        let file = format!("{stem}.parquet");
+        match convert_table(helper, &schema, input, &dir.join(&file), options).await? {
+            Ok(report) => reports.push(TableReport { file, ..report }),
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+    Ok(Ok((reports, notes)))
+}
+
+async fn convert_table(
+    helper: &mut Helper,
+    schema: &TableSchema,
+    input: &Path,
+    target: &Path,
+    options: &AccessOptions,
+) -> Result<Result<TableReport, AccessError>, HelperError> {
+    let table = schema.table.clone();
+    let fields: Vec<_> = schema
+        .columns
+        .iter()
+        .map(|c| types::arrow_field(c, options.all_strings))
+        .collect();
+    let arrow_schema: SchemaRef = Arc::new(Schema::new(fields));
+    let metadata = vec![
+        ("pyforge.source".to_string(), source_name(input)),
+        ("pyforge.source_format".to_string(), "access".to_string()),
+        (SOURCE_TABLE_KEY.to_string(), table.clone()),
+    ];
+    let sink_error = |source| AccessError::Sink {
+        table: table.clone(),
+        source,
+    };
+    let mut sink = match ParquetSink::create(target, &arrow_schema, metadata, &options.sink) {
+        Ok(sink) => sink,
+        Err(e) => return Ok(Err(sink_error(e))),
+    };
+    let mut builders: Vec<ColumnBuilder> = arrow_schema
+        .fields()
+        .iter()
+        .map(|f| ColumnBuilder::new(f.data_type()))
+        .collect();
+    let names: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
+    let mut pending = 0usize;
+
+    let flush = |builders: &mut Vec<ColumnBuilder>, sink: &mut ParquetSink| {
+        let arrays = builders.iter_mut().map(ColumnBuilder::finish).collect();
+        let batch =
+            RecordBatch::try_new(arrow_schema.clone(), arrays).expect("builders match the schema");
+        sink.write(&batch).map_err(TableFailure::Sink)
+    };
+
+    let end = helper
+        .read(&table, READ_BATCH_ROWS, |rows| {
+            for row in rows {
+                for ((builder, value), name) in builders.iter_mut().zip(&row).zip(&names) {
+                    builder.append(value, name).map_err(TableFailure::Value)?;
+                }
+                // A short row (never sent by a correct helper) still gets
+                // nulls so the columns stay aligned.
+                for builder in builders.iter_mut().skip(row.len()) {
+                    builder
+                        .append(&serde_json::Value::Null, "")
+                        .map_err(TableFailure::Value)?;
+                }
+                pending += 1;
+            }
+            if pending >= SINK_BATCH_ROWS {
+                flush(&mut builders, &mut sink)?;
+                pending = 0;
+            }
+            Ok(())
+        })
+        .await?;
+    let end = match end {
+        Ok(end) => end,
+        Err(TableFailure::Value(source)) => return Ok(Err(AccessError::Value { table, source })),
+        Err(TableFailure::Sink(source)) => return Ok(Err(sink_error(source))),
+    };
+    if pending > 0 {
+        if let Err(TableFailure::Sink(source)) = flush(&mut builders, &mut sink) {
+            return Ok(Err(sink_error(source)));
+        }
+    }
+    if end.rows_sent != end.row_count {
+        return Ok(Err(AccessError::RowCount {
+            table,
+            rows_sent: end.rows_sent,
+            row_count: end.row_count,
+        }));
+    }
+    let summary = match sink.finish(true) {
+        Ok(summary) => summary,
+        Err(e) => return Ok(Err(sink_error(e))),
+    };
+    Ok(Ok(TableReport {
+        table,
+        file: String::new(),
+        rows: summary.rows,
+        columns: schema.columns.len(),
+        bytes: summary.bytes,
+    }))
+}
+
+/// The input's file name, kept in the Parquet footer.
+fn source_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

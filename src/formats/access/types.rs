@@ -1,0 +1,289 @@
+//! Protocol columns → Arrow types, and protocol values → Arrow builders.
+//!
+//! Each column's [`ValueType`] says how its values travel (see
+//! `jvm::protocol`); [`ColumnBuilder`] parses them into the matching Arrow
+//! array. With `all_strings` every column is Utf8 holding the value's text.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BinaryBuilder, BooleanBuilder, Decimal128Builder, Float32Builder, Float64Builder, Int16Builder,
+    Int32Builder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder, UInt8Builder,
+};
+use arrow_array::ArrayRef;
+use arrow_schema::{DataType, Field, TimeUnit};
+use base64::Engine as _;
+use serde_json::Value;
+
+use crate::jvm::protocol::{Column, ValueType};
+
+/// Access' largest Decimal precision; used when the helper gives none.
+const DEFAULT_DECIMAL_PRECISION: u8 = 28;
+
+/// The Arrow type of a column.
+pub fn arrow_type(column: &Column, all_strings: bool) -> DataType {
+    if all_strings {
+        return DataType::Utf8;
+    }
+    match column.value_type {
+        ValueType::Boolean => DataType::Boolean,
+        ValueType::Uint8 => DataType::UInt8,
+        ValueType::Int16 => DataType::Int16,
+        ValueType::Int32 => DataType::Int32,
+        ValueType::Int64 => DataType::Int64,
+        ValueType::Float32 => DataType::Float32,
+        ValueType::Float64 => DataType::Float64,
+        ValueType::Decimal => match column.scale {
+            Some(scale) => {
+                let precision = column
+                    .precision
+                    .map_or(DEFAULT_DECIMAL_PRECISION, |p| p.clamp(1, 38) as u8);
+                let scale = (scale as i8).min(precision as i8);
+                DataType::Decimal128(precision.max(1), scale)
+            }
+            // A calculated Decimal: every value keeps its own scale, so it
+            // is kept as exact text.
+            None => DataType::Utf8,
+        },
+        ValueType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
+        ValueType::String | ValueType::Guid | ValueType::Complex => DataType::Utf8,
+        ValueType::Binary => DataType::Binary,
+    }
+}
+
+/// The Arrow field of a column.
+pub fn arrow_field(column: &Column, all_strings: bool) -> Field {
+    Field::new(&column.name, arrow_type(column, all_strings), true)
+}
+
+/// A value the column's type cannot hold.
+#[derive(Debug, thiserror::Error)]
+#[error("column `{column}`: cannot read {value} as {expected}")]
+pub struct ValueError {
+    pub column: String,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+/// Builds one column's Arrow array.
+pub enum ColumnBuilder {
+    Boolean(BooleanBuilder),
+    UInt8(UInt8Builder),
+    Int16(Int16Builder),
+    Int32(Int32Builder),
+    Int64(Int64Builder),
+    Float32(Float32Builder),
+    Float64(Float64Builder),
+    Decimal(Decimal128Builder, u8, i8),
+    Timestamp(TimestampMicrosecondBuilder),
+    Utf8(StringBuilder),
+    Binary(BinaryBuilder),
+}
+
+impl ColumnBuilder {
+    pub fn new(data_type: &DataType) -> ColumnBuilder {
+        match data_type {
+            DataType::Boolean => ColumnBuilder::Boolean(BooleanBuilder::new()),
+            DataType::UInt8 => ColumnBuilder::UInt8(UInt8Builder::new()),
+            DataType::Int16 => ColumnBuilder::Int16(Int16Builder::new()),
+            DataType::Int32 => ColumnBuilder::Int32(Int32Builder::new()),
+            DataType::Int64 => ColumnBuilder::Int64(Int64Builder::new()),
+            DataType::Float32 => ColumnBuilder::Float32(Float32Builder::new()),
+            DataType::Float64 => ColumnBuilder::Float64(Float64Builder::new()),
+            DataType::Decimal128(p, s) => ColumnBuilder::Decimal(Decimal128Builder::new(), *p, *s),
+            DataType::Timestamp(_, _) => {
+                ColumnBuilder::Timestamp(TimestampMicrosecondBuilder::new())
+            }
+            DataType::Binary => ColumnBuilder::Binary(BinaryBuilder::new()),
+            _ => ColumnBuilder::Utf8(StringBuilder::new()),
+        }
+    }
+
+    /// Appends one protocol value (`null` is a null of every type).
+    pub fn append(&mut self, value: &Value, column: &str) -> Result<(), ValueError> {
+        let bad = |expected: &'static str| ValueError {
+            column: column.to_string(),
+            value: truncated(value),
+            expected,
+        };
+        if value.is_null() {
+            self.append_null();
+            return Ok(());
+        }
+        match self {
+            ColumnBuilder::Boolean(b) => {
+                b.append_value(value.as_bool().ok_or_else(|| bad("a boolean"))?)
+            }
+            ColumnBuilder::UInt8(b) => b.append_value(
+                value
+                    .as_u64()
+                    .and_then(|v| u8::try_from(v).ok())
+                    .ok_or_else(|| bad("a byte"))?,
+            ),
+            ColumnBuilder::Int16(b) => b.append_value(
+                value
+                    .as_i64()
+                    .and_then(|v| i16::try_from(v).ok())
+                    .ok_or_else(|| bad("a 16-bit integer"))?,
+            ),
+            ColumnBuilder::Int32(b) => b.append_value(
+                value
+                    .as_i64()
+                    .and_then(|v| i32::try_from(v).ok())
+                    .ok_or_else(|| bad("a 32-bit integer"))?,
+            ),
+            ColumnBuilder::Int64(b) => {
+                b.append_value(value.as_i64().ok_or_else(|| bad("a 64-bit integer"))?)
+            }
+            ColumnBuilder::Float32(b) => {
+                b.append_value(float(value).ok_or_else(|| bad("a number"))? as f32)
+            }
+            ColumnBuilder::Float64(b) => {
+                b.append_value(float(value).ok_or_else(|| bad("a number"))?)
+            }
+            ColumnBuilder::Decimal(b, _, scale) => b.append_value(
+                value
+                    .as_str()
+                    .and_then(|text| parse_decimal(text, *scale))
+                    .ok_or_else(|| bad("a decimal"))?,
+            ),
+            ColumnBuilder::Timestamp(b) => b.append_value(
+                value
+                    .as_str()
+                    .and_then(parse_timestamp)
+                    .ok_or_else(|| bad("a date-time"))?,
+            ),
+            ColumnBuilder::Utf8(b) => match value {
+                Value::String(text) => b.append_value(text),
+                other => b.append_value(other.to_string()),
+            },
+            ColumnBuilder::Binary(b) => b.append_value(
+                value
+                    .as_str()
+                    .and_then(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
+                    .ok_or_else(|| bad("base64 bytes"))?,
+            ),
+        }
+        Ok(())
+    }
+
+    fn append_null(&mut self) {
+        match self {
+            ColumnBuilder::Boolean(b) => b.append_null(),
+            ColumnBuilder::UInt8(b) => b.append_null(),
+            ColumnBuilder::Int16(b) => b.append_null(),
+            ColumnBuilder::Int32(b) => b.append_null(),
+            ColumnBuilder::Int64(b) => b.append_null(),
+            ColumnBuilder::Float32(b) => b.append_null(),
+            ColumnBuilder::Float64(b) => b.append_null(),
+            ColumnBuilder::Decimal(b, _, _) => b.append_null(),
+            ColumnBuilder::Timestamp(b) => b.append_null(),
+            ColumnBuilder::Utf8(b) => b.append_null(),
+            ColumnBuilder::Binary(b) => b.append_null(),
+        }
+    }
+
+    /// The array built so far; the builder starts over empty.
+    pub fn finish(&mut self) -> ArrayRef {
+        match self {
+            ColumnBuilder::Boolean(b) => Arc::new(b.finish()),
+            ColumnBuilder::UInt8(b) => Arc::new(b.finish()),
+            ColumnBuilder::Int16(b) => Arc::new(b.finish()),
+            ColumnBuilder::Int32(b) => Arc::new(b.finish()),
+            ColumnBuilder::Int64(b) => Arc::new(b.finish()),
+            ColumnBuilder::Float32(b) => Arc::new(b.finish()),
+            ColumnBuilder::Float64(b) => Arc::new(b.finish()),
+            ColumnBuilder::Decimal(b, p, s) => Arc::new(
+                b.finish()
+                    .with_precision_and_scale(*p, *s)
+                    .expect("precision and scale were checked"),
+            ),
+            ColumnBuilder::Timestamp(b) => Arc::new(b.finish()),
+            ColumnBuilder::Utf8(b) => Arc::new(b.finish()),
+            ColumnBuilder::Binary(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+fn truncated(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(60) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text,
+    }
+}
+
+fn float(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => match s.as_str() {
+            "NaN" => Some(f64::NAN),
+            "Infinity" => Some(f64::INFINITY),
+            "-Infinity" => Some(f64::NEG_INFINITY),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `"-12.5000"` at `scale` 4 → -125000. More fraction digits than `scale`
+/// is an error (never rounded).
+pub fn parse_decimal(text: &str, scale: i8) -> Option<i128> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let scale = usize::try_from(scale).ok()?;
+    if whole.is_empty() && fraction.is_empty() || fraction.len() > scale {
+        return None;
+    }
+    if !whole
+        .bytes()
+        .chain(fraction.bytes())
+        .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let mut value: i128 = 0;
+    for b in whole.bytes().chain(fraction.bytes()) {
+        value = value.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+    }
+    for _ in fraction.len()..scale {
+        value = value.checked_mul(10)?;
+    }
+    Some(if negative { -value } else { value })
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fffffffff]` (a wall-clock value) → microseconds
+/// since 1970-01-01T00:00:00 on the same wall clock.
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    let parsed = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
+    Some(parsed.and_utc().timestamp_micros())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_exact() {
+        assert_eq!(parse_decimal("12.5000", 4), Some(125_000));
+        assert_eq!(parse_decimal("-0.0001", 4), Some(-1));
+        assert_eq!(parse_decimal("7", 2), Some(700));
+        assert_eq!(parse_decimal("1.23456", 4), None);
+        assert_eq!(parse_decimal("1e5", 4), None);
+        assert_eq!(parse_decimal("", 4), None);
+    }
+
+    #[test]
+    fn timestamps_are_wall_clock_micros() {
+        assert_eq!(parse_timestamp("1970-01-01T00:00:01"), Some(1_000_000));
+        assert_eq!(parse_timestamp("1970-01-01T00:00:00.5"), Some(500_000));
+        assert_eq!(
+            parse_timestamp("1899-12-30T00:00:00"),
+            Some(-2_209_161_600_000_000)
+        );
+        assert_eq!(parse_timestamp("not a date"), None);
+    }
+}
