@@ -110,6 +110,9 @@ pub struct ConvertArgs {
 
     #[command(flatten)]
     pub csv: CsvArgs,
+
+    #[command(flatten)]
+    pub jvm: JvmArgs,
 }
 
 #[derive(Debug, Args)]
@@ -156,16 +159,62 @@ pub struct EnvInfoArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// The `java` to use for Access files (else PYFORGE_JAVA, $JAVA_HOME/bin/java, PATH).
-    #[arg(long, value_name = "PATH")]
-    pub java: Option<PathBuf>,
-
-    #[command(flatten)]
-    pub dir: JarsDirArgs,
-
     /// Do not start the helper to check that it runs.
     #[arg(long)]
     pub no_start: bool,
+
+    #[command(flatten)]
+    pub jvm: JvmArgs,
+}
+
+/// How Access files are read: Java, the JAR set, the helper's heap, retries.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Access (Java helper) options")]
+pub struct JvmArgs {
+    /// The `java` to use (else PYFORGE_JAVA, $JAVA_HOME/bin/java, `java` on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub java: Option<PathBuf>,
+
+    /// The JAR cache folder. Default: PYFORGE_JARS_DIR, else `$PYFORGE_HOME/jars`
+    /// (`PYFORGE_HOME` defaulting to `~/.pyforge`).
+    #[arg(long, value_name = "DIR")]
+    pub jars_dir: Option<PathBuf>,
+
+    /// The Java helper's heap (512m, 2g); an out-of-memory retry doubles it, up to 4× this.
+    #[arg(long, value_name = "SIZE", default_value = "1g", env = env_vars::PYFORGE_MEMORY_LIMIT,
+          value_parser = crate::jvm::setup::parse_memory_mb)]
+    pub memory_limit: u64,
+
+    /// Restarts of the helper after a recoverable failure (out of memory, lock, crash).
+    #[arg(long, value_name = "N", default_value_t = 3, env = env_vars::PYFORGE_RETRIES)]
+    pub retries: u32,
+
+    /// Seconds one attempt at a database may take (and the longest silence from the helper).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, env = env_vars::PYFORGE_TIMEOUT,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+
+    /// Never download the JAR set; fail if it is not installed.
+    #[arg(long, env = env_vars::PYFORGE_OFFLINE)]
+    pub offline: bool,
+}
+
+impl JvmArgs {
+    pub fn settings(&self) -> crate::jvm::setup::JvmSettings {
+        let repo = std::env::var(env_vars::PYFORGE_MAVEN_REPO)
+            .ok()
+            .filter(|r| !r.trim().is_empty())
+            .unwrap_or_else(|| crate::jvm::jars::MAVEN_CENTRAL.to_string());
+        crate::jvm::setup::JvmSettings {
+            java: self.java.clone(),
+            jars_dir: self.jars_dir.clone(),
+            heap_mb: self.memory_limit,
+            retries: self.retries,
+            timeout: std::time::Duration::from_secs(self.timeout),
+            offline: self.offline,
+            repo,
+        }
+    }
 }
 
 /// Exit codes of `pyforge jars ...`.

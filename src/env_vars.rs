@@ -36,3 +36,15 @@ pub const PYFORGE_MAVEN_REPO: &str = "PYFORGE_MAVEN_REPO";
 /// The `java` executable for Access files; see `--java`. Looked at after
 /// `--java` and before `$JAVA_HOME/bin/java` and `PATH`.
 pub const PYFORGE_JAVA: &str = "PYFORGE_JAVA";
+
+/// Default for `--memory-limit`: the Java helper's heap (`512m`, `2g`).
+pub const PYFORGE_MEMORY_LIMIT: &str = "PYFORGE_MEMORY_LIMIT";
+
+/// Default for `--retries`: restarts of the Java helper after recoverable failures.
+pub const PYFORGE_RETRIES: &str = "PYFORGE_RETRIES";
+
+/// Default for `--timeout`: seconds one attempt at an Access database may take.
+pub const PYFORGE_TIMEOUT: &str = "PYFORGE_TIMEOUT";
+
+/// Default for `--offline` (`true`): never download the JAR set.
+pub const PYFORGE_OFFLINE: &str = "PYFORGE_OFFLINE";

@@ -98,3 +98,27 @@ fn a_missing_jar_set_is_reported_with_a_hint() {
         .stdout_has("jackcess-3.0.1.jar is missing")
         .stdout_has("pyforge jars install");
 }
+
+#[test]
+fn memory_limit_sets_the_heap_of_the_jvm_options() {
+    let dir = TestDir::new();
+    let doc = dir
+        .cmd()
+        .args([
+            "env-info",
+            "--json",
+            "--no-start",
+            "--memory-limit",
+            "2g",
+            "--jars-dir",
+        ])
+        .arg(dir.join("cache"))
+        .run()
+        .json();
+    let options = doc["jvm_options"]
+        .as_array()
+        .expect("options even without the JAR set");
+    assert!(options.iter().any(|o| o == "-Xmx2048m"), "{options:?}");
+    let bad = dir.cmd().args(["env-info", "--memory-limit", "lots"]).run();
+    bad.check(bad.code == Some(2), "a bad size is a usage error");
+}

@@ -871,3 +871,47 @@ fn test_server_answers_404_for_unknown_paths() {
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
 }
+
+// ---------------------------------------------------------------------------
+// The first Access conversion installs the set (issue 3): unless --offline.
+
+#[test]
+fn the_first_access_conversion_installs_the_missing_set() {
+    let dir = TestDir::new();
+    let server = TestServer::start(maven_repo(&dir, &[]), Behaviour::default());
+    let cache = dir.join("cache");
+    let db = dir.join("types.accdb");
+    std::fs::copy(crate::java_helper::generated().join("types.accdb"), &db).unwrap();
+    dir.cmd()
+        .env("PYFORGE_MAVEN_REPO", server.url())
+        .args(["convert", "types.accdb", "--jars-dir"])
+        .arg(&cache)
+        .assert_code(EXIT_OK);
+    assert_installed(&cache);
+    assert!(dir.join("types_parquet").is_dir());
+    assert_eq!(server.requests().len(), 5);
+}
+
+#[test]
+fn offline_conversions_never_download() {
+    let dir = TestDir::new();
+    let server = TestServer::start(maven_repo(&dir, &[]), Behaviour::default());
+    let cache = dir.join("cache");
+    std::fs::copy(
+        crate::java_helper::generated().join("types.accdb"),
+        dir.join("types.accdb"),
+    )
+    .unwrap();
+    let run = dir
+        .cmd()
+        .env("PYFORGE_MAVEN_REPO", server.url())
+        .args(["convert", "types.accdb", "--offline", "--jars-dir"])
+        .arg(&cache)
+        .assert_code(EXIT_FAILED);
+    run.error_names("types.accdb")
+        .stderr_has("--offline")
+        .stderr_has("hint:");
+    assert!(server.requests().is_empty());
+    assert_nothing_installed(&cache);
+    assert!(!dir.join("types_parquet").exists());
+}

@@ -85,6 +85,7 @@ fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageErro
         force: args.force,
         jobs,
         keep_going: args.keep_going,
+        jvm: args.jvm.settings(),
     };
     Ok((plan, settings))
 }

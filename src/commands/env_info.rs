@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use serde::Serialize;
 
@@ -12,10 +11,8 @@ use crate::cli::EnvInfoArgs;
 use crate::jvm::helper::{Helper, HelperConfig};
 use crate::jvm::jars::{CheckState, JarCache};
 use crate::jvm::java::{self, Java};
+use crate::jvm::setup;
 use crate::jvm::{helper_jar, protocol};
-
-/// Default JVM heap for the helper, in MiB (issue 5 sizes it per environment).
-pub const DEFAULT_HEAP_MB: u64 = 1024;
 
 /// `env-info --json`, version 1.
 ///
@@ -62,11 +59,12 @@ struct HelperReport {
 }
 
 pub fn run(args: &EnvInfoArgs) -> ExitCode {
-    let (java, java_error) = match java::find(args.java.as_deref()) {
+    let settings = args.jvm.settings();
+    let (java, java_error) = match java::find(settings.java.as_deref()) {
         Ok(java) => (Some(java), None),
         Err(e) => (None, Some(with_hint(&e.to_string(), e.hint()))),
     };
-    let cache = JarCache::ucanaccess(args.dir.jars_dir.as_deref());
+    let cache = JarCache::ucanaccess(settings.jars_dir.as_deref());
     let (jar_set, classpath) = jar_set_report(&cache);
 
     let mut helper = HelperReport {
@@ -79,21 +77,11 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
     };
     let mut jvm_options = Vec::new();
     if let (Some(java), Ok(cache)) = (&java, &cache) {
-        let helper_dir = cache.dir().with_file_name("helper");
-        match helper_jar::install(&helper_dir) {
+        match helper_jar::install(&setup::helper_dir(cache)) {
             Ok(jar) => {
                 let mut path = vec![jar];
                 path.extend(classpath);
-                let config = HelperConfig {
-                    program: java.path.clone(),
-                    program_args: vec![],
-                    classpath: path,
-                    heap_mb: DEFAULT_HEAP_MB,
-                    temp_dir: std::env::temp_dir(),
-                    handshake_timeout: Duration::from_secs(60),
-                    idle_timeout: Duration::from_secs(60),
-                    overall_timeout: None,
-                };
+                let config = settings.config_for(java, path);
                 jvm_options = config.jvm_options();
                 if !args.no_start && jar_set.installed {
                     start_helper(&config, &mut helper);

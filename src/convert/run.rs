@@ -28,6 +28,8 @@ pub struct JobSettings {
     pub force: bool,
     pub jobs: usize,
     pub keep_going: bool,
+    /// Java, the JAR set and the helper's heap, retries and timeout (Access).
+    pub jvm: crate::jvm::setup::JvmSettings,
 }
 
 /// Gives each job a progress handle (a bar on a terminal, nothing otherwise).
@@ -236,6 +238,7 @@ fn convert_access(job: &Job, settings: &JobSettings) -> Result<Outcome, JobFailu
         sink: settings.sink.clone(),
         all_strings: settings.all_strings,
         force: settings.force,
+        jvm: settings.jvm.clone(),
     };
     let summary = access::convert(&job.input, &job.output, &options).map_err(|e| JobFailure {
         hint: e.hint(),

@@ -15,3 +15,4 @@ pub mod process;
 pub mod protocol;
 #[allow(dead_code)]
 pub mod retry;
+pub mod setup;

@@ -13,17 +13,15 @@ mod types;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use arrow_array::RecordBatch;
 use arrow_schema::{Schema, SchemaRef};
 use serde::Serialize;
 
-use crate::jvm::helper::{with_retries, Helper, HelperConfig, HelperError};
-use crate::jvm::jars::JarCache;
+use crate::jvm::helper::{with_retries, Helper, HelperError};
 use crate::jvm::protocol::{Engine, ErrorKind, TableKind, TableSchema};
-use crate::jvm::retry::RetryPolicy;
-use crate::jvm::{helper_jar, java};
+use crate::jvm::setup::{JvmSettings, SetupError};
+use crate::progress::NoProgress;
 use crate::sink::{ParquetSink, SinkError, SinkOptions, TempDir};
 
 use types::ColumnBuilder;
@@ -41,6 +39,7 @@ pub struct AccessOptions {
     pub sink: SinkOptions,
     pub all_strings: bool,
     pub force: bool,
+    pub jvm: JvmSettings,
 }
 
 /// One converted table.
@@ -68,11 +67,7 @@ pub struct AccessSummary {
 #[derive(Debug, thiserror::Error)]
 pub enum AccessError {
     #[error(transparent)]
-    Java(#[from] java::JavaError),
-    #[error(transparent)]
-    Jars(#[from] crate::jvm::jars::JarsError),
-    #[error("cannot install the helper jar: {0}")]
-    HelperJar(String),
+    Setup(#[from] SetupError),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
     #[error("{}", helper_message(.0))]
@@ -125,8 +120,7 @@ impl AccessError {
     /// What the user can do about it, if there is something.
     pub fn hint(&self) -> Option<String> {
         match self {
-            AccessError::Java(e) => e.hint().map(str::to_string),
-            AccessError::Jars(e) => e.hint().map(str::to_string),
+            AccessError::Setup(e) => e.hint().map(str::to_string),
             AccessError::Helper(HelperError::Reported {
                 kind: ErrorKind::Encrypted,
                 ..
@@ -163,8 +157,8 @@ pub fn convert(
     output: &Path,
     options: &AccessOptions,
 ) -> Result<AccessSummary, AccessError> {
-    let config = helper_config()?;
-    let policy = RetryPolicy::default();
+    let config = options.jvm.helper_config(&NoProgress)?;
+    let policy = options.jvm.retry_policy();
     let temp = TempDir::create(output).map_err(|source| AccessError::TempDir {
         target: output.to_path_buf(),
         source,
@@ -187,28 +181,6 @@ pub fn convert(
         tables,
         notes,
         retries: attempted.retries,
-    })
-}
-
-/// Java, the JAR set (it must be installed) and the helper jar beside it.
-fn helper_config() -> Result<HelperConfig, AccessError> {
-    let java = java::find(None)?;
-    let cache = JarCache::ucanaccess(None)?;
-    let set = cache.classpath()?;
-    let helper_dir = cache.dir().with_file_name("helper");
-    let jar =
-        helper_jar::install(&helper_dir).map_err(|e| AccessError::HelperJar(e.to_string()))?;
-    let mut classpath = vec![jar];
-    classpath.extend(std::env::split_paths(&set));
-    Ok(HelperConfig {
-        program: java.path,
-        program_args: vec![],
-        classpath,
-        heap_mb: RetryPolicy::default().heap_mb,
-        temp_dir: std::env::temp_dir(),
-        handshake_timeout: Duration::from_secs(60),
-        idle_timeout: Duration::from_secs(300),
-        overall_timeout: None,
     })
 }
 

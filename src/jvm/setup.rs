@@ -1,0 +1,179 @@
+//! From settings to a runnable helper: find Java, make sure the JAR set is
+//! in the cache (installing it on first use unless offline), install the
+//! helper jar beside it, and size the JVM.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::helper::HelperConfig;
+use super::helper_jar;
+use super::jars::{JarCache, JarsError, MAVEN_CENTRAL};
+use super::java::{self, Java, JavaError};
+use super::retry::RetryPolicy;
+use crate::progress::Progress;
+
+/// What the user chose for the Java side (flags and `PYFORGE_*` variables).
+#[derive(Debug, Clone)]
+pub struct JvmSettings {
+    /// `--java`.
+    pub java: Option<PathBuf>,
+    /// `--jars-dir`.
+    pub jars_dir: Option<PathBuf>,
+    /// `--memory-limit`: the helper's heap in MiB; an out-of-memory retry
+    /// doubles it, up to four times this.
+    pub heap_mb: u64,
+    /// `--retries`.
+    pub retries: u32,
+    /// `--timeout`: one attempt at a database may take this long.
+    pub timeout: Duration,
+    /// `--offline`: never download the JAR set.
+    pub offline: bool,
+    /// Where a missing JAR set is downloaded from (`PYFORGE_MAVEN_REPO`).
+    pub repo: String,
+}
+
+impl Default for JvmSettings {
+    fn default() -> Self {
+        JvmSettings {
+            java: None,
+            jars_dir: None,
+            heap_mb: 1024,
+            retries: 3,
+            timeout: Duration::from_secs(300),
+            offline: false,
+            repo: MAVEN_CENTRAL.to_string(),
+        }
+    }
+}
+
+/// Why the helper cannot be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Java(#[from] JavaError),
+    #[error(transparent)]
+    Jars(#[from] JarsError),
+    #[error("the JAR set is not installed and --offline forbids downloading it")]
+    Offline,
+    #[error("cannot install the helper jar: {0}")]
+    HelperJar(String),
+}
+
+impl SetupError {
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            SetupError::Java(e) => e.hint(),
+            SetupError::Jars(e) => e.hint(),
+            SetupError::Offline => {
+                Some("run `pyforge jars install --from <pyforge-cli 1.0.9 wheel or folder>` first")
+            }
+            SetupError::HelperJar(_) => None,
+        }
+    }
+}
+
+impl JvmSettings {
+    /// The retry policy these settings imply.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            retries: self.retries,
+            heap_mb: self.heap_mb,
+            max_heap_mb: self.heap_mb * 4,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The helper configuration; installs the JAR set first when it is
+    /// missing (unless offline), reporting download progress to `progress`.
+    pub fn helper_config(&self, progress: &dyn Progress) -> Result<HelperConfig, SetupError> {
+        let java = java::find(self.java.as_deref())?;
+        let cache = JarCache::ucanaccess(self.jars_dir.as_deref())?;
+        let set = match cache.classpath() {
+            Ok(set) => set,
+            Err(JarsError::NotInstalled { .. }) if self.offline => return Err(SetupError::Offline),
+            Err(JarsError::NotInstalled { .. }) => {
+                tracing::info!(
+                    "installing the JAR set into {} from {}",
+                    cache.dir().display(),
+                    self.repo
+                );
+                cache.install_from_repo(&self.repo, progress)?;
+                cache.classpath()?
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let jar = helper_jar::install(&helper_dir(&cache))
+            .map_err(|e| SetupError::HelperJar(e.to_string()))?;
+        let mut classpath = vec![jar];
+        classpath.extend(std::env::split_paths(&set));
+        Ok(self.config_for(&java, classpath))
+    }
+
+    /// The configuration for a known Java and classpath.
+    pub fn config_for(&self, java: &Java, classpath: Vec<PathBuf>) -> HelperConfig {
+        HelperConfig {
+            program: java.path.clone(),
+            program_args: vec![],
+            classpath,
+            heap_mb: self.heap_mb,
+            temp_dir: std::env::temp_dir(),
+            handshake_timeout: Duration::from_secs(60),
+            idle_timeout: self.timeout,
+            overall_timeout: Some(self.timeout),
+        }
+    }
+}
+
+/// Where the helper jar lives: beside the JAR set, in `helper/<sha256>/`.
+pub fn helper_dir(cache: &JarCache) -> PathBuf {
+    cache.dir().with_file_name("helper")
+}
+
+/// `512m`, `2g`, `1536` (MiB) → MiB.
+pub fn parse_memory_mb(text: &str) -> Result<u64, String> {
+    let text = text.trim().to_ascii_lowercase();
+    let (digits, factor) = match text.strip_suffix(['g', 'm', 'k']) {
+        Some(digits) if text.ends_with('g') => (digits, 1024.0),
+        Some(digits) if text.ends_with('k') => (digits, 1.0 / 1024.0),
+        Some(digits) => (digits, 1.0),
+        None => (text.as_str(), 1.0),
+    };
+    let value: f64 = digits
+        .trim_end_matches('b')
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size like 512m or 2g"))?;
+    let mb = (value * factor).round() as u64;
+    if mb < 64 {
+        return Err(format!("`{text}` is less than the 64m the helper needs"));
+    }
+    Ok(mb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_sizes() {
+        assert_eq!(parse_memory_mb("2g"), Ok(2048));
+        assert_eq!(parse_memory_mb("512m"), Ok(512));
+        assert_eq!(parse_memory_mb("1.5G"), Ok(1536));
+        assert_eq!(parse_memory_mb("4096"), Ok(4096));
+        assert!(parse_memory_mb("lots").is_err());
+        assert!(parse_memory_mb("1m").is_err());
+    }
+
+    #[test]
+    fn the_policy_follows_the_settings() {
+        let settings = JvmSettings {
+            heap_mb: 2048,
+            retries: 5,
+            ..JvmSettings::default()
+        };
+        let policy = settings.retry_policy();
+        assert_eq!(
+            (policy.retries, policy.heap_mb, policy.max_heap_mb),
+            (5, 2048, 8192)
+        );
+    }
+}
