@@ -7,6 +7,7 @@
 mod util;
 
 mod access;
+mod access_interrupt;
 mod bad_input;
 mod cli;
 mod convert_naming;
