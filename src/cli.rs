@@ -111,8 +111,34 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub csv: CsvArgs,
 
+    /// Access: convert only these tables (comma-separated or repeated); an unknown name is an error.
+    #[arg(
+        short,
+        long,
+        value_delimiter = ',',
+        value_name = "TABLE",
+        help_heading = "Access options"
+    )]
+    pub tables: Vec<String>,
+
+    /// Access: the database password (given to the Java helper on its stdin, never its command line).
+    #[arg(long, env = env_vars::PYFORGE_ACCESS_PASSWORD, hide_env_values = true,
+          help_heading = "Access options")]
+    pub password: Option<String>,
+
+    /// Access: `jackcess` streams rows straight from the file; `ucanaccess` reads through
+    /// UCanAccess' JDBC driver, as pyforge-cli 1.0.9 did.
+    #[arg(long, value_enum, default_value_t = EngineArg::Jackcess, help_heading = "Access options")]
+    pub engine: EngineArg,
+
     #[command(flatten)]
     pub jvm: JvmArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    Jackcess,
+    Ucanaccess,
 }
 
 #[derive(Debug, Args)]

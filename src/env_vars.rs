@@ -48,3 +48,7 @@ pub const PYFORGE_TIMEOUT: &str = "PYFORGE_TIMEOUT";
 
 /// Default for `--offline` (`true`): never download the JAR set.
 pub const PYFORGE_OFFLINE: &str = "PYFORGE_OFFLINE";
+
+/// The Access database password, for `--password` without putting it on the
+/// command line.
+pub const PYFORGE_ACCESS_PASSWORD: &str = "PYFORGE_ACCESS_PASSWORD";

@@ -395,3 +395,89 @@ fn force_replaces_the_output_directory_whole() {
     assert!(files.contains(&"AllTypes.parquet".to_string()), "{files:?}");
     assert_eq!(listing(dir.path()), ["types.mdb", "types_parquet"]);
 }
+
+#[test]
+fn tables_selects_and_an_unknown_table_is_an_error() {
+    let Some(corpus) = fixtures_dir("access") else {
+        eprintln!("skipped: ../shared/fixtures/access is not beside the repository");
+        return;
+    };
+    let dir = TestDir::new();
+    copy_in(&dir, &corpus.join("mdbtestdata__nwind.mdb"));
+    convert(
+        &dir,
+        &["mdbtestdata__nwind.mdb", "--tables", "shippers,Orders"],
+    )
+    .assert_code(EXIT_OK);
+    assert_eq!(
+        listing(&dir.join("mdbtestdata__nwind_parquet")),
+        ["Orders.parquet", "Shippers.parquet"]
+    );
+
+    let out = convert(
+        &dir,
+        &[
+            "mdbtestdata__nwind.mdb",
+            "--force",
+            "-t",
+            "Orders",
+            "-t",
+            "Nope",
+        ],
+    )
+    .assert_code(EXIT_FAILED);
+    out.error_names("mdbtestdata__nwind.mdb")
+        .stderr_has("no table named `Nope`")
+        .stderr_has("`Customers`");
+    // The earlier output is untouched: a failed run replaces nothing.
+    assert_eq!(
+        listing(&dir.join("mdbtestdata__nwind_parquet")),
+        ["Orders.parquet", "Shippers.parquet"]
+    );
+}
+
+#[test]
+fn the_right_password_opens_a_protected_database() {
+    let Some(corpus) = fixtures_dir("access") else {
+        eprintln!("skipped: ../shared/fixtures/access is not beside the repository");
+        return;
+    };
+    let dir = TestDir::new();
+    let file = "mdbreader__V2003_with-password.mdb";
+    copy_in(&dir, &corpus.join(file));
+    convert(&dir, &[file, "--password", "wrong"])
+        .assert_code(EXIT_FAILED)
+        .stderr_has("password");
+    assert!(!dir.join("mdbreader__V2003_with-password_parquet").exists());
+    convert(&dir, &[file])
+        .env("PYFORGE_ACCESS_PASSWORD", "password")
+        .assert_code(EXIT_OK);
+    let table = dir.join("mdbreader__V2003_with-password_parquet/Table1.parquet");
+    assert_eq!(parquet_facts(&table).num_rows, 3);
+}
+
+#[test]
+fn both_engines_write_the_same_tables_and_rows() {
+    let dir = TestDir::new();
+    copy_in(&dir, &generated().join("types.accdb"));
+    let mut results = Vec::new();
+    for engine in ["jackcess", "ucanaccess"] {
+        let out = format!("out-{engine}");
+        convert(
+            &dir,
+            &["types.accdb", "--engine", engine, "--output-dir", &out],
+        )
+        .assert_code(EXIT_OK);
+        let folder = dir.join(&out).join("types_parquet");
+        let tables: Vec<(String, i64)> = listing(&folder)
+            .into_iter()
+            .map(|name| {
+                let rows = parquet_facts(&folder.join(&name)).num_rows;
+                (name, rows)
+            })
+            .collect();
+        results.push(tables);
+    }
+    assert!(!results[0].is_empty());
+    assert_eq!(results[0], results[1]);
+}

@@ -30,6 +30,8 @@ pub struct JobSettings {
     pub keep_going: bool,
     /// Java, the JAR set and the helper's heap, retries and timeout (Access).
     pub jvm: crate::jvm::setup::JvmSettings,
+    /// Tables, password and engine (Access).
+    pub access: crate::formats::access::AccessSelection,
 }
 
 /// Gives each job a progress handle (a bar on a terminal, nothing otherwise).
@@ -239,6 +241,7 @@ fn convert_access(job: &Job, settings: &JobSettings) -> Result<Outcome, JobFailu
         all_strings: settings.all_strings,
         force: settings.force,
         jvm: settings.jvm.clone(),
+        selection: settings.access.clone(),
     };
     let summary = access::convert(&job.input, &job.output, &options).map_err(|e| JobFailure {
         hint: e.hint(),

@@ -40,6 +40,28 @@ pub struct AccessOptions {
     pub all_strings: bool,
     pub force: bool,
     pub jvm: JvmSettings,
+    pub selection: AccessSelection,
+}
+
+/// What to read from a database and how.
+#[derive(Debug, Clone)]
+pub struct AccessSelection {
+    /// `--tables`: only these (every name must exist); empty means all.
+    pub tables: Vec<String>,
+    /// `--password`: sent to the helper in the `open` request on its stdin.
+    pub password: Option<String>,
+    /// `--engine`.
+    pub engine: Engine,
+}
+
+impl Default for AccessSelection {
+    fn default() -> Self {
+        AccessSelection {
+            tables: Vec::new(),
+            password: None,
+            engine: Engine::Jackcess,
+        }
+    }
 }
 
 /// One converted table.
@@ -92,6 +114,19 @@ pub enum AccessError {
     },
     #[error(transparent)]
     Commit(#[from] crate::sink::CommitError),
+    #[error("no table named {} (the tables are: {})", quoted(.unknown), quoted(.available))]
+    UnknownTables {
+        unknown: Vec<String>,
+        available: Vec<String>,
+    },
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn helper_message(error: &HelperError) -> String {
@@ -133,7 +168,7 @@ impl AccessError {
                 kind: ErrorKind::Password,
                 ..
             }) => Some(
-                "this pyforge cannot pass a database password yet; remove it in Access first"
+                "pass it with --password, or PYFORGE_ACCESS_PASSWORD to keep it off the command line"
                     .into(),
             ),
             AccessError::Helper(HelperError::Reported { .. }) => None,
@@ -194,7 +229,13 @@ async fn convert_all(
     dir: &Path,
     options: &AccessOptions,
 ) -> Result<Converted, HelperError> {
-    helper.open(input, Engine::Jackcess, None).await?;
+    helper
+        .open(
+            input,
+            options.selection.engine,
+            options.selection.password.clone(),
+        )
+        .await?;
     let mut notes = Vec::new();
     let mut names = Vec::new();
     for entry in helper.tables().await?.tables {
@@ -211,6 +252,15 @@ async fn convert_all(
             _ => names.push(entry.name),
         }
     }
+    if !options.selection.tables.is_empty() {
+        names = match select_tables(&names, &options.selection.tables) {
+            Ok(selected) => selected,
+            Err(e) => return Ok(Err(e)),
+        };
+    }
+    if names.is_empty() {
+        notes.push("the database holds no user tables: the output directory is empty".into());
+    }
     let stems = names::safe_stems(&names);
     let mut reports = Vec::new();
     for (name, stem) in names.iter().zip(stems) {
@@ -222,6 +272,37 @@ async fn convert_all(
         }
     }
     Ok(Ok((reports, notes)))
+}
+
+/// The tables named by `--tables`, in the database's order. A name matches
+/// exactly or, failing that, ignoring case; an unknown name is an error
+/// that lists the tables there are.
+fn select_tables(available: &[String], wanted: &[String]) -> Result<Vec<String>, AccessError> {
+    let mut chosen = Vec::new();
+    let mut unknown = Vec::new();
+    for name in wanted {
+        let found = available.iter().find(|a| *a == name).or_else(|| {
+            available
+                .iter()
+                .find(|a| a.to_lowercase() == name.to_lowercase())
+        });
+        match found {
+            Some(table) if !chosen.contains(table) => chosen.push(table.clone()),
+            Some(_) => {}
+            None => unknown.push(name.clone()),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(AccessError::UnknownTables {
+            unknown,
+            available: available.to_vec(),
+        });
+    }
+    Ok(available
+        .iter()
+        .filter(|a| chosen.contains(a))
+        .cloned()
+        .collect())
 }
 
 async fn convert_table(
@@ -323,4 +404,23 @@ fn source_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn tables_are_chosen_in_database_order_ignoring_case_as_a_fallback() {
+        let available = names(&["Orders", "Customers", "order details"]);
+        let chosen = select_tables(&available, &names(&["customers", "Orders", "Orders"])).unwrap();
+        assert_eq!(chosen, names(&["Orders", "Customers"]));
+        let error = select_tables(&available, &names(&["Nope"])).unwrap_err();
+        assert!(error.to_string().contains("`Nope`"), "{error}");
+        assert!(error.to_string().contains("`Customers`"), "{error}");
+    }
 }
