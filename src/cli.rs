@@ -111,28 +111,42 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub csv: CsvArgs,
 
-    /// Access: convert only these tables (comma-separated or repeated); an unknown name is an error.
-    #[arg(
-        short,
-        long,
-        value_delimiter = ',',
-        value_name = "TABLE",
-        help_heading = "Access options"
-    )]
-    pub tables: Vec<String>,
-
-    /// Access: the database password (given to the Java helper on its stdin, never its command line).
-    #[arg(long, env = env_vars::PYFORGE_ACCESS_PASSWORD, hide_env_values = true,
-          help_heading = "Access options")]
-    pub password: Option<String>,
-
-    /// Access: `jackcess` streams rows straight from the file; `ucanaccess` reads through
-    /// UCanAccess' JDBC driver, as pyforge-cli 1.0.9 did.
-    #[arg(long, value_enum, default_value_t = EngineArg::Jackcess, help_heading = "Access options")]
-    pub engine: EngineArg,
+    #[command(flatten)]
+    pub access: AccessArgs,
 
     #[command(flatten)]
     pub jvm: JvmArgs,
+}
+
+/// Which tables of an Access database, its password, and the reader.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Access options")]
+pub struct AccessArgs {
+    /// Only these tables (comma-separated or repeated); an unknown name is an error.
+    #[arg(short, long, value_delimiter = ',', value_name = "TABLE")]
+    pub tables: Vec<String>,
+
+    /// The database password (given to the Java helper on its stdin, never its command line).
+    #[arg(long, env = env_vars::PYFORGE_ACCESS_PASSWORD, hide_env_values = true)]
+    pub password: Option<String>,
+
+    /// `jackcess` streams rows straight from the file; `ucanaccess` reads through
+    /// UCanAccess' JDBC driver, as pyforge-cli 1.0.9 did.
+    #[arg(long, value_enum, default_value_t = EngineArg::Jackcess)]
+    pub engine: EngineArg,
+}
+
+impl AccessArgs {
+    pub fn selection(&self) -> crate::formats::access::AccessSelection {
+        crate::formats::access::AccessSelection {
+            tables: self.tables.clone(),
+            password: self.password.clone(),
+            engine: match self.engine {
+                EngineArg::Jackcess => crate::jvm::protocol::Engine::Jackcess,
+                EngineArg::Ucanaccess => crate::jvm::protocol::Engine::Ucanaccess,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -156,6 +170,12 @@ pub struct InfoArgs {
 
     #[command(flatten)]
     pub csv: CsvArgs,
+
+    #[command(flatten)]
+    pub access: AccessArgs,
+
+    #[command(flatten)]
+    pub jvm: JvmArgs,
 }
 
 #[derive(Debug, Args)]

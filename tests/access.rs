@@ -481,3 +481,85 @@ fn both_engines_write_the_same_tables_and_rows() {
     assert!(!results[0].is_empty());
     assert_eq!(results[0], results[1]);
 }
+
+#[test]
+fn info_lists_tables_row_counts_and_both_types() {
+    let dir = TestDir::new();
+    copy_in(&dir, &generated().join("types.accdb"));
+    let doc = dir
+        .cmd()
+        .env("PYFORGE_JARS_DIR", jars_dir())
+        .args(["info", "--json", "types.accdb"])
+        .assert_code(EXIT_OK)
+        .json();
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["format"], "access");
+    let tables = doc["tables"].as_array().unwrap();
+    assert!(!tables.is_empty(), "{doc:#}");
+    // The row counts are the ones convert writes.
+    convert(&dir, &["types.accdb"]).assert_code(EXIT_OK);
+    for table in tables {
+        let name = table["name"].as_str().unwrap();
+        let file = dir.join("types_parquet").join(format!("{name}.parquet"));
+        if file.exists() {
+            assert_eq!(
+                table["rows"].as_i64().unwrap(),
+                parquet_facts(&file).num_rows,
+                "{name}"
+            );
+        }
+        for column in table["columns"].as_array().unwrap() {
+            assert!(column["access_type"].is_string() && column["parquet_type"].is_string());
+        }
+    }
+    let text = dir
+        .cmd()
+        .env("PYFORGE_JARS_DIR", jars_dir())
+        .args(["info", "types.accdb", "--tables", "nope"])
+        .assert_code(EXIT_FAILED);
+    text.error_names("types.accdb")
+        .stderr_has("no table named `nope`");
+}
+
+#[test]
+fn info_of_a_shared_fixture_matches_the_reference() {
+    let Some(corpus) = fixtures_dir("access") else {
+        eprintln!("skipped: ../shared/fixtures/access is not beside the repository");
+        return;
+    };
+    let file = "mdbtestdata__nwind.mdb";
+    let dir = TestDir::new();
+    copy_in(&dir, &corpus.join(file));
+    let doc = dir
+        .cmd()
+        .env("PYFORGE_JARS_DIR", jars_dir())
+        .args(["info", "--json", file])
+        .assert_code(EXIT_OK)
+        .json();
+    let got: std::collections::BTreeMap<String, u64> = doc["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_string(),
+                t["rows"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, reference_counts(&corpus, file));
+    let orders = doc["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Orders")
+        .unwrap();
+    let freight = orders["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Freight")
+        .unwrap();
+    assert_eq!(freight["access_type"], "MONEY");
+    assert_eq!(freight["parquet_type"], "Decimal128(19, 4)");
+}

@@ -8,11 +8,9 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use super::{csv_options, UsageError, EXIT_FAILED, EXIT_OK};
-use crate::cli::{Compression, ConvertArgs, EngineArg, OutputFormat};
+use crate::cli::{Compression, ConvertArgs, OutputFormat};
 use crate::convert::{self, InputReport, Job, JobSettings, Outcome, PlanRequest, ProgressFactory};
 use crate::diagnostics;
-use crate::formats::access::AccessSelection;
-use crate::jvm::protocol::Engine;
 use crate::progress::{Bar, NoProgress, ProgressRef};
 use crate::sink::{self, SinkOptions};
 
@@ -88,14 +86,7 @@ fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageErro
         jobs,
         keep_going: args.keep_going,
         jvm: args.jvm.settings(),
-        access: AccessSelection {
-            tables: args.tables.clone(),
-            password: args.password.clone(),
-            engine: match args.engine {
-                EngineArg::Jackcess => Engine::Jackcess,
-                EngineArg::Ucanaccess => Engine::Ucanaccess,
-            },
-        },
+        access: args.access.selection(),
     };
     Ok((plan, settings))
 }

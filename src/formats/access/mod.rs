@@ -8,8 +8,11 @@
 //! `<stem>_parquet/` target, which is renamed into place only when every
 //! table is complete.
 
+mod describe;
 mod names;
 mod types;
+
+pub use describe::{describe, DatabaseInfo};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -277,7 +280,10 @@ async fn convert_all(
 /// The tables named by `--tables`, in the database's order. A name matches
 /// exactly or, failing that, ignoring case; an unknown name is an error
 /// that lists the tables there are.
-fn select_tables(available: &[String], wanted: &[String]) -> Result<Vec<String>, AccessError> {
+pub(super) fn select_tables(
+    available: &[String],
+    wanted: &[String],
+) -> Result<Vec<String>, AccessError> {
     let mut chosen = Vec::new();
     let mut unknown = Vec::new();
     for name in wanted {
