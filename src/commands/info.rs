@@ -111,13 +111,7 @@ impl CsvInfo {
             );
         }
         println!("columns:    {}", self.columns.len());
-        let width = self
-            .columns
-            .iter()
-            .map(|c| c.name.chars().count())
-            .max()
-            .unwrap_or(4)
-            .clamp(4, 40);
+        let width = name_width(self.columns.iter().map(|c| c.name.as_str()));
         println!("  {:>4}  {:<width$}  {:<16} nulls", "#", "name", "type");
         for (i, c) in self.columns.iter().enumerate() {
             let kind = match c.date_order {
@@ -137,6 +131,15 @@ impl CsvInfo {
             );
         }
     }
+}
+
+/// The width of a column-name column in a text table.
+fn name_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 40)
 }
 
 /// The delimiter as a person reads it.
@@ -264,13 +267,7 @@ fn access_info(args: &InfoArgs) -> ExitCode {
             ),
             None => println!("\n  {} (linked; its database is missing)", table.name),
         }
-        let width = table
-            .columns
-            .iter()
-            .map(|c| c.name.chars().count())
-            .max()
-            .unwrap_or(4)
-            .clamp(4, 40);
+        let width = name_width(table.columns.iter().map(|c| c.name.as_str()));
         for column in &table.columns {
             println!(
                 "    {:<width$}  {:<16} {}",
