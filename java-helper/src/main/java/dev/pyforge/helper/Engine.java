@@ -55,4 +55,28 @@ interface Engine {
         @Override
         void close();
     }
+
+    /**
+     * A {@link RowSource} whose columns and stated row count are known up front (both engines
+     * take them from Jackcess' table); subclasses only read rows.
+     */
+    abstract class TableRows implements RowSource {
+        private final List<ColumnInfo> columns;
+        private final long rowCount;
+
+        protected TableRows(List<ColumnInfo> columns, long rowCount) {
+            this.columns = columns;
+            this.rowCount = rowCount;
+        }
+
+        @Override
+        public final List<ColumnInfo> columns() {
+            return columns;
+        }
+
+        @Override
+        public final long metadataRowCount() {
+            return rowCount;
+        }
+    }
 }

@@ -81,17 +81,7 @@ final class JackcessEngine implements Engine {
         final List<? extends Column> cols = table.getColumns();
         final List<ColumnInfo> infos = describeColumns(table);
         final Cursor cursor = CursorBuilder.createCursor(table);
-        return new RowSource() {
-            @Override
-            public List<ColumnInfo> columns() {
-                return infos;
-            }
-
-            @Override
-            public long metadataRowCount() {
-                return table.getRowCount();
-            }
-
+        return new TableRows(infos, table.getRowCount()) {
             @Override
             public Object[] next() throws Exception {
                 Row row = cursor.getNextRow();

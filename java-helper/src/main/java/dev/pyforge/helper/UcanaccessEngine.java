@@ -154,17 +154,7 @@ final class UcanaccessEngine implements Engine {
             }
             index[i] = at;
         }
-        return new RowSource() {
-            @Override
-            public List<ColumnInfo> columns() {
-                return infos;
-            }
-
-            @Override
-            public long metadataRowCount() {
-                return table.getRowCount();
-            }
-
+        return new TableRows(infos, table.getRowCount()) {
             @Override
             public Object[] next() throws Exception {
                 if (!rs.next()) {
