@@ -108,6 +108,11 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub all_strings: bool,
 
+    /// Keep an Access table that reads short of the row count its file
+    /// states (damage, or a stale count) instead of failing, with a note.
+    #[arg(long, help_heading = "Access options")]
+    pub allow_partial: bool,
+
     #[command(flatten)]
     pub csv: CsvArgs,
 
@@ -190,6 +195,12 @@ pub struct ValidateArgs {
 
     #[command(flatten)]
     pub csv: CsvArgs,
+
+    #[command(flatten)]
+    pub access: AccessArgs,
+
+    #[command(flatten)]
+    pub jvm: JvmArgs,
 }
 
 #[derive(Debug, Args)]

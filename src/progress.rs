@@ -12,7 +12,12 @@ use std::sync::Arc;
 pub trait Progress: Send + Sync {
     /// A new phase over `total_bytes` (for example "scanning", then "writing").
     fn start(&self, phase: &str, total_bytes: u64);
-    /// `bytes` more were read.
+    /// A new phase counted in rows (an Access table); `advance` then counts
+    /// rows too.
+    fn start_rows(&self, phase: &str, total_rows: u64) {
+        self.start(phase, total_rows);
+    }
+    /// `bytes` (or rows, after `start_rows`) more were read.
     fn advance(&self, bytes: u64);
 }
 
@@ -53,36 +58,51 @@ impl<R: io::Seek> io::Seek for CountingReader<R> {
     }
 }
 
-/// An indicatif bar in bytes, for one input, drawn on stderr.
+/// An indicatif bar in bytes (or rows), for one input, drawn on stderr.
 pub struct Bar {
     bar: indicatif::ProgressBar,
     label: String,
 }
 
+const BYTES_TEMPLATE: &str =
+    "{prefix:>10} {msg:30!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}";
+const ROWS_TEMPLATE: &str =
+    "{prefix:>10} {msg:30!} [{bar:30}] {human_pos}/{human_len} rows {per_sec} {eta}";
+
+fn style(template: &str) -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template(template)
+        .expect("valid template")
+        .progress_chars("=> ")
+}
+
 impl Bar {
     pub fn new(multi: &indicatif::MultiProgress, label: String) -> Bar {
         let bar = multi.add(indicatif::ProgressBar::new(0));
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{prefix:>10} {msg:30!} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
+        bar.set_style(style(BYTES_TEMPLATE));
         Bar { bar, label }
     }
 
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
+
+    fn begin(&self, template: &str, prefix: &str, message: String, total: u64) {
+        self.bar.set_style(style(template));
+        self.bar.set_prefix(prefix.to_string());
+        self.bar.set_message(message);
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+    }
 }
 
 impl Progress for Bar {
+    fn start_rows(&self, phase: &str, total_rows: u64) {
+        let message = format!("{}: {phase}", self.label);
+        self.begin(ROWS_TEMPLATE, "table", message, total_rows);
+    }
+
     fn start(&self, phase: &str, total_bytes: u64) {
-        self.bar.set_prefix(phase.to_string());
-        self.bar.set_message(self.label.clone());
-        self.bar.set_length(total_bytes);
-        self.bar.set_position(0);
+        self.begin(BYTES_TEMPLATE, phase, self.label.clone(), total_bytes);
     }
 
     fn advance(&self, bytes: u64) {

@@ -7,6 +7,7 @@
 mod util;
 
 mod access;
+mod access_damage;
 mod access_interrupt;
 mod bad_input;
 mod cli;

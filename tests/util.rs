@@ -13,8 +13,9 @@ use std::process::Command;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
-    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
+    Date32Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType, UInt8Type,
 };
 use arrow_array::Array;
 use arrow_schema::{DataType, TimeUnit};
@@ -332,6 +333,9 @@ pub enum Value {
     /// In the column's unit (pyforge writes microseconds).
     Ts(i64),
     Str(String),
+    /// A decimal: its unscaled value and scale.
+    Dec(i128, i8),
+    Bytes(Vec<u8>),
 }
 
 pub use Value::Null;
@@ -490,6 +494,15 @@ fn array_values(array: &dyn Array) -> Vec<Value> {
                 DataType::Boolean => Value::Bool(array.as_boolean().value(i)),
                 DataType::Int64 => Value::Int(array.as_primitive::<Int64Type>().value(i)),
                 DataType::Int32 => Value::Int(array.as_primitive::<Int32Type>().value(i) as i64),
+                DataType::Int16 => Value::Int(array.as_primitive::<Int16Type>().value(i) as i64),
+                DataType::UInt8 => Value::Int(array.as_primitive::<UInt8Type>().value(i) as i64),
+                DataType::Float32 => {
+                    Value::Float(array.as_primitive::<Float32Type>().value(i) as f64)
+                }
+                DataType::Decimal128(_, scale) => {
+                    Value::Dec(array.as_primitive::<Decimal128Type>().value(i), *scale)
+                }
+                DataType::Binary => Value::Bytes(array.as_binary::<i32>().value(i).to_vec()),
                 DataType::Float64 => Value::Float(array.as_primitive::<Float64Type>().value(i)),
                 DataType::Date32 => Value::Date(array.as_primitive::<Date32Type>().value(i)),
                 DataType::Timestamp(TimeUnit::Microsecond, _) => {

@@ -87,6 +87,7 @@ fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageErro
         keep_going: args.keep_going,
         jvm: args.jvm.settings(),
         access: args.access.selection(),
+        allow_partial: args.allow_partial,
     };
     Ok((plan, settings))
 }

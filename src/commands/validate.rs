@@ -1,5 +1,6 @@
 //! `pyforge validate`: read every input completely, exactly as `convert`
-//! would, without writing anything. Exit 0 only if every input reads.
+//! would, without writing anything. Exit 0 only if every input reads (for
+//! Access: every table, each to the row count its file states).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +11,7 @@ use serde::Serialize;
 use super::{csv_options, EXIT_FAILED};
 use crate::cli::ValidateArgs;
 use crate::diagnostics;
+use crate::formats::access::{self, TableCheck};
 use crate::formats::csv::{CsvError, CsvTable};
 use crate::formats::Format;
 use crate::progress::NoProgress;
@@ -20,7 +22,12 @@ use crate::progress::NoProgress;
 /// { "schema_version": 1, "ok": false,
 ///   "files": [ { "file": "a.csv", "format": "csv", "valid": true, "rows": 3, "columns": 2 },
 ///              { "file": "b.csv", "format": "csv", "valid": false,
-///                "error": "the file is empty" } ] }
+///                "error": "the file is empty" },
+///              { "file": "c.accdb", "format": "access", "valid": false, "rows": 7,
+///                "error": "1 of 2 tables did not read completely",
+///                "tables": [ { "table": "T1", "rows": 4, "row_count": 4, "valid": true },
+///                            { "table": "T2", "rows": 3, "row_count": 4, "valid": false,
+///                              "error": "table `T2`: read 3 rows but the file states 4 ..." } ] } ] }
 /// ```
 #[derive(Serialize)]
 struct Report {
@@ -41,7 +48,13 @@ struct FileReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    hint: Option<&'static str>,
+    hint: Option<String>,
+    /// Access: each table's result.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tables: Vec<TableCheck>,
+    /// Access: tables skipped, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
 }
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
@@ -60,9 +73,11 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
             columns: None,
             error: None,
             hint: None,
+            tables: Vec::new(),
+            notes: Vec::new(),
         };
         match format {
-            Some(Format::Csv) | None if !path.is_file() => {
+            _ if !path.is_file() => {
                 report.error = Some(
                     if path.is_dir() {
                         "is a directory"
@@ -74,7 +89,7 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
             }
             None => {
                 report.error = Some("unknown file type".into());
-                report.hint = Some("run `pyforge formats` for the extensions pyforge reads");
+                report.hint = Some("run `pyforge formats` for the extensions pyforge reads".into());
             }
             Some(Format::Csv) => match read_csv(path, &options) {
                 Ok((rows, columns)) => {
@@ -84,9 +99,10 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
                 }
                 Err(e) => {
                     report.error = Some(e.to_string());
-                    report.hint = e.hint();
+                    report.hint = e.hint().map(str::to_string);
                 }
             },
+            Some(Format::Access) => check_access(path, args, &mut report),
             Some(other) => {
                 report.error = Some(format!(
                     "not supported yet: validating {} files",
@@ -99,8 +115,18 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
 
     let ok = files.iter().all(|f| f.valid);
     for f in &files {
+        for table in f.tables.iter().filter(|t| !t.valid) {
+            let error = table.error.as_deref().unwrap_or("not readable");
+            diagnostics::error(Some(&f.file), error, None);
+        }
         match (&f.error, args.json) {
-            (Some(error), _) => diagnostics::error(Some(&f.file), error, f.hint),
+            (Some(error), _) => diagnostics::error(Some(&f.file), error, f.hint.as_deref()),
+            (None, false) if f.format == Some(Format::Access) => println!(
+                "valid: {} ({} tables, {} rows)",
+                f.file.display(),
+                f.tables.len(),
+                f.rows.unwrap_or(0)
+            ),
             (None, false) => println!(
                 "valid: {} ({} rows, {} columns)",
                 f.file.display(),
@@ -108,6 +134,11 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
                 f.columns.unwrap_or(0)
             ),
             (None, true) => {}
+        }
+        if !args.json {
+            for note in &f.notes {
+                diagnostics::warning(&f.file, note);
+            }
         }
     }
     if args.json {
@@ -121,6 +152,29 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_FAILED)
+    }
+}
+
+/// Every table read by the Java helper, batches built and dropped.
+fn check_access(path: &std::path::Path, args: &ValidateArgs, report: &mut FileReport) {
+    match access::validate(path, &args.jvm.settings(), &args.access.selection()) {
+        Ok(check) => {
+            let failed = check.tables.iter().filter(|t| !t.valid).count();
+            report.valid = failed == 0;
+            report.rows = Some(check.tables.iter().map(|t| t.rows).sum());
+            if failed > 0 {
+                report.error = Some(format!(
+                    "{failed} of {} tables did not read completely",
+                    check.tables.len()
+                ));
+            }
+            report.tables = check.tables;
+            report.notes = check.notes;
+        }
+        Err(e) => {
+            report.error = Some(e.to_string());
+            report.hint = e.hint();
+        }
     }
 }
 

@@ -32,6 +32,8 @@ pub struct JobSettings {
     pub jvm: crate::jvm::setup::JvmSettings,
     /// Tables, password and engine (Access).
     pub access: crate::formats::access::AccessSelection,
+    /// Keep Access tables read short of their row count (`--allow-partial`).
+    pub allow_partial: bool,
 }
 
 /// Gives each job a progress handle (a bar on a terminal, nothing otherwise).
@@ -173,7 +175,7 @@ fn convert(
     ensure_parent_dir(&job.output)?;
     match job.format {
         Format::Csv => convert_csv(job, settings, progress),
-        Format::Access => convert_access(job, settings),
+        Format::Access => convert_access(job, settings, progress),
         other => unreachable!("{other:?} is not supported"),
     }
 }
@@ -235,18 +237,26 @@ fn convert_csv(
     })
 }
 
-fn convert_access(job: &Job, settings: &JobSettings) -> Result<Outcome, JobFailure> {
+fn convert_access(
+    job: &Job,
+    settings: &JobSettings,
+    progress: ProgressRef,
+) -> Result<Outcome, JobFailure> {
     let options = AccessOptions {
         sink: settings.sink.clone(),
         all_strings: settings.all_strings,
         force: settings.force,
         jvm: settings.jvm.clone(),
         selection: settings.access.clone(),
+        allow_partial: settings.allow_partial,
     };
-    let summary = access::convert(&job.input, &job.output, &options).map_err(|e| JobFailure {
-        hint: e.hint(),
-        ..JobFailure::from(e)
-    })?;
+    let summary =
+        access::convert(&job.input, &job.output, &options, progress.as_ref()).map_err(|e| {
+            JobFailure {
+                hint: e.hint(),
+                ..JobFailure::from(e)
+            }
+        })?;
     let mut notes = summary.notes;
     if summary.retries > 0 {
         notes.push(format!(

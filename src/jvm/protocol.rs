@@ -126,7 +126,9 @@
 //! **Row counts**: `schema` and `read_end` carry the row count the file's
 //! metadata states; `read_end` also carries the rows actually sent. A damaged
 //! table can read short without any exception, so a difference is the
-//! supervisor's signal (only `limit` and `cancel` make it expected).
+//! supervisor's signal (only `limit` and `cancel` make it expected). When
+//! damage stops a read part-way (an `error`, kind `corrupt`), every row read
+//! before it has been sent first, so a supervisor may keep them.
 //!
 //! # Errors
 //!

@@ -7,11 +7,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::types::arrow_type;
-use super::{AccessError, AccessSelection};
-use crate::jvm::helper::{with_retries, Helper, HelperError};
+use super::{run_session, AccessError, AccessSelection};
+use crate::jvm::helper::{Helper, HelperError};
 use crate::jvm::protocol::TableKind;
 use crate::jvm::setup::JvmSettings;
-use crate::progress::NoProgress;
 
 /// A database as `info` shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -46,16 +45,9 @@ pub fn describe(
     jvm: &JvmSettings,
     selection: &AccessSelection,
 ) -> Result<DatabaseInfo, AccessError> {
-    let config = jvm.helper_config(&NoProgress)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(AccessError::Runtime)?;
-    let attempted = runtime.block_on(with_retries(
-        &config,
-        &jvm.retry_policy(),
-        async |helper: &mut Helper| describe_all(helper, input, selection).await,
-    ))?;
+    let attempted = run_session(jvm, async |helper: &mut Helper| {
+        describe_all(helper, input, selection).await
+    })?;
     attempted.value
 }
 

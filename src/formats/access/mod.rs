@@ -3,36 +3,32 @@
 //! The Java helper (`jvm::helper`) reads the file; this module finds Java and
 //! the JAR set, runs the helper with retries, turns each table's schema into
 //! an Arrow schema (`types`), streams its rows into bounded Arrow batches for
-//! the sink, and checks the rows read against the row count the file states.
-//! The tables are written into a hidden temporary directory beside the
-//! `<stem>_parquet/` target, which is renamed into place only when every
-//! table is complete.
+//! the sink (`read`), and checks the rows read against the row count the
+//! file states. The tables are written into a hidden temporary directory
+//! beside the `<stem>_parquet/` target, which is renamed into place only
+//! when every table is complete. `describe` (for `info`) reads metadata
+//! only; `check` (for `validate`) reads every row and writes nothing.
 
+mod check;
 mod describe;
 mod names;
+mod read;
 mod types;
 
+pub use check::{validate, TableCheck};
 pub use describe::{describe, DatabaseInfo};
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use arrow_array::RecordBatch;
-use arrow_schema::{Schema, SchemaRef};
 use serde::Serialize;
 
-use crate::jvm::helper::{with_retries, Helper, HelperError};
-use crate::jvm::protocol::{Engine, ErrorKind, TableKind, TableSchema};
+use crate::jvm::helper::{with_retries, Attempted, Helper, HelperError};
+use crate::jvm::protocol::{Engine, ErrorKind, TableKind};
+use crate::jvm::retry::Verdict;
 use crate::jvm::setup::{JvmSettings, SetupError};
-use crate::progress::NoProgress;
+use crate::progress::{NoProgress, Progress};
 use crate::sink::{ParquetSink, SinkError, SinkOptions, TempDir};
 
-use types::ColumnBuilder;
-
-/// Rows per `rows` message asked of the helper.
-const READ_BATCH_ROWS: u32 = 5000;
-/// Rows per Arrow batch handed to the sink.
-const SINK_BATCH_ROWS: usize = 64 * 1024;
 /// Footer key holding the table's name as stored in the database.
 pub const SOURCE_TABLE_KEY: &str = "pyforge.source_table";
 
@@ -44,6 +40,9 @@ pub struct AccessOptions {
     pub force: bool,
     pub jvm: JvmSettings,
     pub selection: AccessSelection,
+    /// Keep a table read short of its stated row count (or stopped by
+    /// damage) instead of failing: `--allow-partial`.
+    pub allow_partial: bool,
 }
 
 /// What to read from a database and how.
@@ -102,6 +101,15 @@ pub enum AccessError {
         table: String,
         source: types::ValueError,
     },
+    #[error("table `{table}`: {message}, after {rows} of the {row_count} rows the file states")]
+    Damaged {
+        table: String,
+        rows: u64,
+        row_count: u64,
+        message: String,
+    },
+    #[error("table `{table}`: {}", helper_message(.source))]
+    Table { table: String, source: HelperError },
     #[error("table `{table}`: read {rows_sent} rows but the file states {row_count} (a damaged table or a stale row count)")]
     RowCount {
         table: String,
@@ -155,6 +163,20 @@ fn helper_message(error: &HelperError) -> String {
 }
 
 impl AccessError {
+    /// A table whose data the helper found damaged before any row was read.
+    fn is_damage(&self) -> bool {
+        matches!(
+            self,
+            AccessError::Table {
+                source: HelperError::Reported {
+                    kind: ErrorKind::Corrupt,
+                    ..
+                },
+                ..
+            }
+        )
+    }
+
     /// What the user can do about it, if there is something.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -178,40 +200,31 @@ impl AccessError {
             AccessError::Helper(_) => {
                 Some("`pyforge env-info` checks Java, the JAR set and the helper".into())
             }
+            AccessError::Damaged { .. } | AccessError::RowCount { .. } => Some(
+                "--allow-partial keeps the rows that could be read; `pyforge validate` checks every table"
+                    .into(),
+            ),
             _ => None,
         }
     }
 }
 
-/// A table-level failure inside a helper session: not retried.
-enum TableFailure {
-    Value(types::ValueError),
-    Sink(SinkError),
-}
-
-/// Converts the database at `input` into the directory `output`.
+/// Converts the database at `input` into the directory `output`, reporting
+/// each table's rows to `progress`.
 pub fn convert(
     input: &Path,
     output: &Path,
     options: &AccessOptions,
+    progress: &dyn Progress,
 ) -> Result<AccessSummary, AccessError> {
-    let config = options.jvm.helper_config(&NoProgress)?;
-    let policy = options.jvm.retry_policy();
     let temp = TempDir::create(output).map_err(|source| AccessError::TempDir {
         target: output.to_path_buf(),
         source,
     })?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(AccessError::Runtime)?;
     let dir = temp.path().to_path_buf();
-    let attempted = runtime.block_on(with_retries(
-        &config,
-        &policy,
-        async |helper: &mut Helper| convert_all(helper, input, &dir, options).await,
-    ))?;
-    drop(runtime);
+    let attempted = run_session(&options.jvm, async |helper: &mut Helper| {
+        convert_all(helper, input, &dir, options, progress).await
+    })?;
     let (tables, notes) = attempted.value?;
     temp.commit(options.force)?;
     Ok(AccessSummary {
@@ -222,22 +235,30 @@ pub fn convert(
     })
 }
 
-type Converted = Result<(Vec<TableReport>, Vec<String>), AccessError>;
+/// Runs `work` on a Java helper, with the retries of `jvm`, on a runtime of
+/// its own (each database gets its own helper and runtime).
+pub(super) fn run_session<T>(
+    jvm: &JvmSettings,
+    work: impl AsyncFnMut(&mut Helper) -> Result<T, HelperError>,
+) -> Result<Attempted<T>, AccessError> {
+    let config = jvm.helper_config(&NoProgress)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(AccessError::Runtime)?;
+    Ok(runtime.block_on(with_retries(&config, &jvm.retry_policy(), work))?)
+}
 
-/// One helper session: open, list, convert every table. Helper failures are
-/// returned as `Err` (and may be retried); table failures as `Ok(Err)`.
-async fn convert_all(
+/// Opens `input` and returns the user tables to read (temporary tables,
+/// links to a missing database and tables outside `--tables` left out),
+/// with a note for each table skipped.
+pub(super) async fn open_user_tables(
     helper: &mut Helper,
     input: &Path,
-    dir: &Path,
-    options: &AccessOptions,
-) -> Result<Converted, HelperError> {
+    selection: &AccessSelection,
+) -> Result<Result<(Vec<String>, Vec<String>), AccessError>, HelperError> {
     helper
-        .open(
-            input,
-            options.selection.engine,
-            options.selection.password.clone(),
-        )
+        .open(input, selection.engine, selection.password.clone())
         .await?;
     let mut notes = Vec::new();
     let mut names = Vec::new();
@@ -255,22 +276,60 @@ async fn convert_all(
             _ => names.push(entry.name),
         }
     }
-    if !options.selection.tables.is_empty() {
-        names = match select_tables(&names, &options.selection.tables) {
+    if !selection.tables.is_empty() {
+        names = match select_tables(&names, &selection.tables) {
             Ok(selected) => selected,
             Err(e) => return Ok(Err(e)),
         };
     }
+    Ok(Ok((names, notes)))
+}
+
+/// A helper failure while working on `table`: what the helper reported
+/// (final, not retried) becomes an error naming the table; process
+/// failures go up to be retried.
+pub(super) fn table_failure(table: &str, error: HelperError) -> Result<AccessError, HelperError> {
+    match error {
+        HelperError::Reported { .. } if matches!(error.verdict(), Verdict::Final) => {
+            Ok(AccessError::Table {
+                table: table.to_string(),
+                source: error,
+            })
+        }
+        other => Err(other),
+    }
+}
+
+type Converted = Result<(Vec<TableReport>, Vec<String>), AccessError>;
+
+/// One helper session: open, list, convert every table. Helper failures are
+/// returned as `Err` (and may be retried); table failures as `Ok(Err)`.
+async fn convert_all(
+    helper: &mut Helper,
+    input: &Path,
+    dir: &Path,
+    options: &AccessOptions,
+    progress: &dyn Progress,
+) -> Result<Converted, HelperError> {
+    let (names, mut notes) = match open_user_tables(helper, input, &options.selection).await? {
+        Ok(found) => found,
+        Err(e) => return Ok(Err(e)),
+    };
     if names.is_empty() {
         notes.push("the database holds no user tables: the output directory is empty".into());
     }
     let stems = names::safe_stems(&names);
     let mut reports = Vec::new();
     for (name, stem) in names.iter().zip(stems) {
-        let schema = helper.schema(name).await?;
         let file = format!("{stem}.parquet");
-        match convert_table(helper, &schema, input, &dir.join(&file), options).await? {
-            Ok(report) => reports.push(TableReport { file, ..report }),
+        match convert_table(helper, name, input, &file, dir, options, progress).await? {
+            Ok((report, note)) => {
+                reports.push(report);
+                notes.extend(note);
+            }
+            Err(e) if options.allow_partial && e.is_damage() => {
+                notes.push(format!("{e}; the table was skipped (--allow-partial)"));
+            }
             Err(e) => return Ok(Err(e)),
         }
     }
@@ -311,98 +370,62 @@ pub(super) fn select_tables(
         .collect())
 }
 
+/// Writes one table to `dir/file`. A table read short of its stated row
+/// count fails, unless `--allow-partial` keeps it (with a note).
 async fn convert_table(
     helper: &mut Helper,
-    schema: &TableSchema,
+    table: &str,
     input: &Path,
-    target: &Path,
+    file: &str,
+    dir: &Path,
     options: &AccessOptions,
-) -> Result<Result<TableReport, AccessError>, HelperError> {
-    let table = schema.table.clone();
-    let fields: Vec<_> = schema
-        .columns
-        .iter()
-        .map(|c| types::arrow_field(c, options.all_strings))
-        .collect();
-    let arrow_schema: SchemaRef = Arc::new(Schema::new(fields));
+    progress: &dyn Progress,
+) -> Result<Result<(TableReport, Option<String>), AccessError>, HelperError> {
+    let schema = match helper.schema(table).await {
+        Ok(schema) => schema,
+        Err(e) => return table_failure(table, e).map(Err),
+    };
+    let arrow_schema = read::arrow_schema(&schema, options.all_strings);
     let metadata = vec![
         ("pyforge.source".to_string(), source_name(input)),
         ("pyforge.source_format".to_string(), "access".to_string()),
-        (SOURCE_TABLE_KEY.to_string(), table.clone()),
+        (SOURCE_TABLE_KEY.to_string(), table.to_string()),
     ];
     let sink_error = |source| AccessError::Sink {
-        table: table.clone(),
+        table: table.to_string(),
         source,
     };
-    let mut sink = match ParquetSink::create(target, &arrow_schema, metadata, &options.sink) {
+    let target = dir.join(file);
+    let mut sink = match ParquetSink::create(&target, &arrow_schema, metadata, &options.sink) {
         Ok(sink) => sink,
         Err(e) => return Ok(Err(sink_error(e))),
     };
-    let mut builders: Vec<ColumnBuilder> = arrow_schema
-        .fields()
-        .iter()
-        .map(|f| ColumnBuilder::new(f.data_type()))
-        .collect();
-    let names: Vec<&str> = schema.columns.iter().map(|c| c.name.as_str()).collect();
-    let mut pending = 0usize;
-
-    let flush = |builders: &mut Vec<ColumnBuilder>, sink: &mut ParquetSink| {
-        let arrays = builders.iter_mut().map(ColumnBuilder::finish).collect();
-        let batch =
-            RecordBatch::try_new(arrow_schema.clone(), arrays).expect("builders match the schema");
-        sink.write(&batch).map_err(TableFailure::Sink)
+    let read =
+        match read::read_table(helper, &schema, &arrow_schema, Some(&mut sink), progress).await {
+            Ok(Ok(read)) => read,
+            Ok(Err(e)) => return Ok(Err(e)),
+            Err(e) => return table_failure(table, e).map(Err),
+        };
+    let note = match read.shortfall() {
+        None => None,
+        Some(shortfall) if options.allow_partial => Some(format!(
+            "{shortfall}; kept the {} rows read (--allow-partial)",
+            read.rows
+        )),
+        Some(shortfall) => return Ok(Err(shortfall)),
     };
-
-    let end = helper
-        .read(&table, READ_BATCH_ROWS, |rows| {
-            for row in rows {
-                for ((builder, value), name) in builders.iter_mut().zip(&row).zip(&names) {
-                    builder.append(value, name).map_err(TableFailure::Value)?;
-                }
-                // A short row (never sent by a correct helper) still gets
-                // nulls so the columns stay aligned.
-                for builder in builders.iter_mut().skip(row.len()) {
-                    builder
-                        .append(&serde_json::Value::Null, "")
-                        .map_err(TableFailure::Value)?;
-                }
-                pending += 1;
-            }
-            if pending >= SINK_BATCH_ROWS {
-                flush(&mut builders, &mut sink)?;
-                pending = 0;
-            }
-            Ok(())
-        })
-        .await?;
-    let end = match end {
-        Ok(end) => end,
-        Err(TableFailure::Value(source)) => return Ok(Err(AccessError::Value { table, source })),
-        Err(TableFailure::Sink(source)) => return Ok(Err(sink_error(source))),
-    };
-    if pending > 0 {
-        if let Err(TableFailure::Sink(source)) = flush(&mut builders, &mut sink) {
-            return Ok(Err(sink_error(source)));
-        }
-    }
-    if end.rows_sent != end.row_count {
-        return Ok(Err(AccessError::RowCount {
-            table,
-            rows_sent: end.rows_sent,
-            row_count: end.row_count,
-        }));
-    }
     let summary = match sink.finish(true) {
         Ok(summary) => summary,
         Err(e) => return Ok(Err(sink_error(e))),
     };
-    Ok(Ok(TableReport {
-        table,
-        file: String::new(),
+    let report = TableReport {
+        table: table.to_string(),
+        file: file.to_string(),
         rows: summary.rows,
         columns: schema.columns.len(),
         bytes: summary.bytes,
-    }))
+    };
+    Ok(Ok((report, note)))
 }
 
 /// The input's file name, kept in the Parquet footer.

@@ -357,3 +357,13 @@ async fn the_overall_timeout_ends_a_slow_job_without_retrying() {
     assert!(started.elapsed() < Duration::from_secs(20));
     assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1);
 }
+
+#[test]
+fn the_ucanaccess_mirror_goes_to_disk_when_the_file_is_large_beside_the_heap() {
+    let mb = 1024 * 1024;
+    assert_eq!(mirror_for(0, 1024), Mirror::Memory);
+    assert_eq!(mirror_for(100 * mb, 1024), Mirror::Memory);
+    assert_eq!(mirror_for(103 * mb, 1024), Mirror::Disk);
+    assert_eq!(mirror_for(247 * mb, 4096), Mirror::Memory);
+    assert_eq!(mirror_for(247 * mb, 2048), Mirror::Disk);
+}

@@ -542,7 +542,18 @@ public final class Main {
                     inBatch = 0;
                     break;
                 }
-                Object[] row = rows.next();
+                Object[] row;
+                try {
+                    row = rows.next();
+                } catch (Exception e) {
+                    // Damage part-way through: the rows read before it go
+                    // out first, then the error.
+                    if (inBatch > 0) {
+                        sb.append("]}");
+                        out.line(sb);
+                    }
+                    throw e;
+                }
                 if (row == null) {
                     break;
                 }
