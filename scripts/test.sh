@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 # The real UCanAccess JAR set, for the Java helper build and the jars tests.
 scripts/fetch-jars.sh >/dev/null
+# mdbtools, whose mdb-export the Access values are compared with.
+scripts/install-test-tools.sh
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings

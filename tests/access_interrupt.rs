@@ -11,7 +11,16 @@ use crate::util::{assert_no_output_left, pyforge_bin, TestCommand, TestDir, EXIT
 
 /// The pid of a helper JVM whose parent is `parent`, if one runs.
 fn helper_child_of(parent: u32) -> Option<u32> {
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+    helper_children_of(parent).first().copied()
+}
+
+/// The pids of the helper JVMs whose parent is `parent`.
+pub fn helper_children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut children = Vec::new();
+    for entry in entries.flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
             continue;
         };
@@ -24,11 +33,11 @@ fn helper_child_of(parent: u32) -> Option<u32> {
             .lines()
             .find_map(|l| l.strip_prefix("PPid:"))
             .and_then(|v| v.trim().parse::<u32>().ok());
-        if ppid == Some(parent) {
-            return Some(pid);
+        if ppid == Some(parent) && !is_gone(pid) {
+            children.push(pid);
         }
     }
-    None
+    children
 }
 
 fn is_gone(pid: u32) -> bool {

@@ -175,7 +175,7 @@ pub fn generated() -> &'static Path {
 }
 
 /// The shared Access corpus, or None (with a note) when this checkout lacks it.
-fn corpus() -> Option<PathBuf> {
+pub fn corpus() -> Option<PathBuf> {
     let dir = crate::util::fixtures_dir("access");
     if dir.is_none() {
         eprintln!("skipped: ../shared/fixtures/access is not beside the repository");

@@ -7,8 +7,10 @@
 mod util;
 
 mod access;
+mod access_corpus;
 mod access_damage;
 mod access_interrupt;
+mod access_parallel;
 mod bad_input;
 mod cli;
 mod convert_naming;

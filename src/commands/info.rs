@@ -270,8 +270,15 @@ fn access_info(args: &InfoArgs) -> ExitCode {
         let width = name_width(table.columns.iter().map(|c| c.name.as_str()));
         for column in &table.columns {
             println!(
-                "    {:<width$}  {:<16} {}",
-                column.name, column.access_type, column.parquet_type
+                "    {:<width$}  {:<16} {}{}",
+                column.name,
+                column.access_type,
+                column.parquet_type,
+                if column.calculated {
+                    "  (calculated)"
+                } else {
+                    ""
+                }
             );
         }
     }

@@ -37,6 +37,9 @@ pub struct ColumnInfo {
     pub access_type: String,
     /// The Arrow/Parquet type `convert` writes.
     pub parquet_type: String,
+    /// A calculated column (its stored results are converted).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub calculated: bool,
 }
 
 /// Opens the database and describes every table (or those of `--tables`).
@@ -98,6 +101,7 @@ async fn describe_all(
                     name: c.name.clone(),
                     access_type: c.access_type.clone(),
                     parquet_type: arrow_type(c, false).to_string(),
+                    calculated: c.calculated,
                 })
                 .collect(),
         });

@@ -1,0 +1,459 @@
+//! The shared Access corpus converted end to end by the real binary:
+//!
+//! - every file either converts, with the tables and row counts of
+//!   REFERENCE.tsv (mdbtools), or fails with the error its damage or
+//!   protection calls for;
+//! - the values of the simple types equal `mdb-export`'s (mdbtools);
+//! - both engines write the same Parquet (types, and rows as multisets:
+//!   UCanAccess returns primary-key order, Jackcess file order).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::access::jars_dir;
+use crate::java_helper::{corpus, reference_counts};
+use crate::util::{read_parquet, Table, TestCommand, Value, EXIT_OK};
+
+/// How each file of the corpus ends with the default engine. Files not
+/// listed convert.
+const FAILING: [(&str, &str); 8] = [
+    (
+        "jackcessencrypt__db-enc.mdb",
+        "the database is encrypted (needs jackcess-encrypt",
+    ),
+    (
+        "jackcessencrypt__db97-enc.mdb",
+        "the database is encrypted (needs jackcess-encrypt",
+    ),
+    (
+        "jackcessencrypt__db2007-enc.accdb",
+        "the database is encrypted (needs jackcess-encrypt",
+    ),
+    (
+        "mdbreader__V2010_with-password.accdb",
+        "the database is encrypted (needs jackcess-encrypt",
+    ),
+    (
+        "mdbreader__V2003_with-password.mdb",
+        "password required or wrong",
+    ),
+    ("ucanaccess__password.mdb", "password required or wrong"),
+    (
+        "jackcess__extDateTestV2019.accdb",
+        "the database format is newer than Jackcess 3.0.1 reads",
+    ),
+    (
+        "jackcess__calcFieldTestV2010.accdb",
+        "table `Table1`: read 4 rows but the file states 3",
+    ),
+];
+
+/// Files the `ucanaccess` engine cannot open (UCanAccess 4.0.4 fails on
+/// their unsupported column types while loading the whole database).
+const UCANACCESS_CANNOT_READ: [&str; 1] = ["jackcess__unsupportedFieldsTestV2007.accdb"];
+
+/// One file converted by one engine: table name → Parquet read back.
+type Converted = BTreeMap<String, Table>;
+
+/// Every corpus file, converted by each engine asked for.
+struct Corpus {
+    dir: PathBuf,
+    files: Vec<String>,
+    /// (file, engine) → the tables, or the error.
+    results: BTreeMap<(String, &'static str), Result<Converted, String>>,
+    _out: tempfile::TempDir,
+}
+
+/// Converts the whole corpus with each of `engines`: all files in one call,
+/// four at once, each with its own helper. `None` without the corpus.
+fn convert_corpus(engines: &[&'static str]) -> Option<Corpus> {
+    let dir = corpus()?;
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".mdb") || n.ends_with(".accdb"))
+        .collect();
+    files.sort();
+    let out = tempfile::tempdir().unwrap();
+    let mut results = BTreeMap::new();
+    for &engine in engines {
+        let doc = TestCommand::new(&dir)
+            .env("PYFORGE_JARS_DIR", jars_dir())
+            .arg("convert")
+            .args(&files)
+            .args(["--engine", engine, "--keep-going", "--jobs", "4", "--json"])
+            .arg("--output-dir")
+            .arg(out.path().join(engine))
+            .run()
+            .json();
+        for input in doc["inputs"].as_array().unwrap() {
+            let path = PathBuf::from(input["input"].as_str().unwrap());
+            let file = path.file_name().unwrap().to_string_lossy().into_owned();
+            let result = match input["status"].as_str() {
+                Some("converted") => {
+                    let folder = PathBuf::from(input["output"].as_str().unwrap());
+                    let tables = input["tables"].as_array().map_or(&[][..], Vec::as_slice);
+                    Ok(tables
+                        .iter()
+                        .map(|t| {
+                            let name = t["table"].as_str().unwrap().to_string();
+                            let file = folder.join(t["file"].as_str().unwrap());
+                            (name, read_parquet(&file))
+                        })
+                        .collect())
+                }
+                _ => Err(input["error"].as_str().unwrap_or_default().to_string()),
+            };
+            results.insert((file, engine), result);
+        }
+    }
+    Some(Corpus {
+        dir,
+        files,
+        results,
+        _out: out,
+    })
+}
+
+fn expected_failure(file: &str) -> Option<&'static str> {
+    FAILING
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, error)| *error)
+}
+
+#[test]
+fn every_corpus_file_converts_with_the_reference_tables_or_fails_with_its_cause() {
+    let Some(corpus) = convert_corpus(&["jackcess"]) else {
+        return;
+    };
+    let mut converted = 0;
+    for file in &corpus.files {
+        let result = &corpus.results[&(file.clone(), "jackcess")];
+        match (expected_failure(file), result) {
+            (None, Ok(tables)) => {
+                converted += 1;
+                let counts: BTreeMap<String, u64> = tables
+                    .iter()
+                    .map(|(name, table)| (name.clone(), table.num_rows() as u64))
+                    .collect();
+                // mdb-tables lists `~TMP` tables; pyforge skips them.
+                let mut reference = reference_counts(&corpus.dir, file);
+                reference.retain(|name, _| !name.starts_with("~TMP"));
+                assert_eq!(
+                    counts, reference,
+                    "{file}: tables and row counts against mdbtools"
+                );
+            }
+            (Some(error), Err(got)) => {
+                assert!(got.contains(error), "{file}: {got:?} lacks {error:?}");
+            }
+            (want, got) => panic!(
+                "{file}: expected {}, got {:?}",
+                want.map_or("a conversion".to_string(), |e| format!("the error {e:?}")),
+                got.as_ref().map(|t| t.keys().collect::<Vec<_>>())
+            ),
+        }
+    }
+    let failing = FAILING.len();
+    assert_eq!(converted + failing, corpus.files.len());
+    eprintln!(
+        "{converted} of {} corpus files convert; {failing} fail as expected",
+        corpus.files.len()
+    );
+}
+
+#[test]
+fn both_engines_write_the_same_parquet_for_every_file_both_read() {
+    let Some(corpus) = convert_corpus(&["jackcess", "ucanaccess"]) else {
+        return;
+    };
+    let mut compared = 0;
+    for file in &corpus.files {
+        let jackcess = &corpus.results[&(file.clone(), "jackcess")];
+        let ucanaccess = &corpus.results[&(file.clone(), "ucanaccess")];
+        if UCANACCESS_CANNOT_READ.contains(&file.as_str()) {
+            let error = ucanaccess.as_ref().err();
+            assert!(error.is_some(), "{file}: UCanAccess now reads it");
+            continue;
+        }
+        let (jackcess, ucanaccess) = match (jackcess, ucanaccess) {
+            (Ok(j), Ok(u)) => (j, u),
+            (Err(j), Err(u)) => {
+                // The same cause with either engine.
+                let cause = |e: &str| e.split(':').next().unwrap_or_default().to_string();
+                assert_eq!(cause(j), cause(u), "{file}");
+                continue;
+            }
+            (j, u) => panic!(
+                "{file}: jackcess {:?}, ucanaccess {:?}",
+                j.is_ok(),
+                u.is_ok()
+            ),
+        };
+        assert_eq!(
+            jackcess.keys().collect::<Vec<_>>(),
+            ucanaccess.keys().collect::<Vec<_>>(),
+            "{file}: tables"
+        );
+        for (name, j) in jackcess {
+            let u = &ucanaccess[name];
+            assert_eq!(j.names, u.names, "{file} {name}: column names");
+            assert_eq!(j.types, u.types, "{file} {name}: column types");
+            assert_eq!(
+                sorted_rows(j),
+                sorted_rows(u),
+                "{file} {name}: rows (as multisets)"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "only {compared} tables compared");
+    eprintln!("{compared} tables identical with both engines");
+}
+
+/// A table's rows as sorted text, so row order does not matter.
+fn sorted_rows(table: &Table) -> Vec<String> {
+    let mut rows: Vec<String> = (0..table.num_rows())
+        .map(|i| format!("{:?}", table.row(i)))
+        .collect();
+    rows.sort();
+    rows
+}
+
+// ---------------------------------------------------------------------------
+// Against mdb-export
+
+/// `mdb-export`, or `None` with a note (CI installs mdbtools: there it is
+/// an error to lack it).
+fn mdb_export() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join("mdb-export"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "mdb-export is missing: scripts/test.sh installs mdbtools"
+        );
+        eprintln!("skipped: mdb-export is not installed (scripts/install-test-tools.sh)");
+    }
+    found
+}
+
+/// The Access types compared with mdb-export. Left out: Large Number and
+/// the Access 2019 date (mdbtools 1.0 prints NULL), GUID, OLE, binary and
+/// complex columns (mdbtools prints bytes or nothing), calculated columns.
+const SIMPLE_TYPES: [&str; 11] = [
+    "TEXT",
+    "MEMO",
+    "BYTE",
+    "INT",
+    "LONG",
+    "FLOAT",
+    "DOUBLE",
+    "MONEY",
+    "NUMERIC",
+    "SHORT_DATE_TIME",
+    "BOOLEAN",
+];
+
+/// Each table's columns with their Access types, from `pyforge info --json`.
+fn access_types(dir: &Path, file: &str) -> BTreeMap<String, Vec<String>> {
+    let doc = TestCommand::new(dir)
+        .env("PYFORGE_JARS_DIR", jars_dir())
+        .args(["info", file, "--json"])
+        .assert_code(EXIT_OK)
+        .json();
+    doc["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            // mdbtools 1.0 does not read calculated columns' stored results.
+            let types = t["columns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| match c["calculated"].as_bool() {
+                    Some(true) => "calculated".to_string(),
+                    _ => c["access_type"].as_str().unwrap().to_string(),
+                })
+                .collect();
+            (t["name"].as_str().unwrap().to_string(), types)
+        })
+        .collect()
+}
+
+/// One table as mdb-export prints it: a row per record, `None` for NULL.
+fn mdb_rows(mdb_export: &Path, path: &Path, table: &str) -> Vec<Vec<Option<String>>> {
+    let out = Command::new(mdb_export)
+        .args(["-H", "-T", "%Y-%m-%d %H:%M:%S", "-0", "\\N", "-b", "strip"])
+        .arg(path)
+        .arg(table)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "mdb-export {table}: {:?}", out.status);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&out.stdout[..]);
+    reader
+        .records()
+        .map(|r| {
+            r.unwrap()
+                .iter()
+                .map(|cell| (cell != "\\N").then(|| cell.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A Parquet value printed the way mdb-export prints the same cell.
+fn as_mdbtools_prints(value: &Value, access_type: &str) -> Option<String> {
+    Some(match value {
+        Value::Null => return None,
+        // mdbtools prints an empty text as NULL.
+        Value::Str(s) if s.is_empty() => return None,
+        // mdbtools 1.0 prints each half of a UTF-16 surrogate pair as `?`,
+        // and `?` for a byte its code page does not define (Java: U+FFFD).
+        Value::Str(s) => s
+            .chars()
+            .map(|c| match c {
+                '\u{FFFD}' => "?".to_string(),
+                c if c > '\u{FFFF}' => "??".to_string(),
+                c => c.to_string(),
+            })
+            .collect(),
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => u8::from(*b).to_string(),
+        Value::Float(f) if access_type == "FLOAT" => c_format_g(*f, 8),
+        Value::Float(f) => c_format_g(*f, 16),
+        Value::Dec(unscaled, scale) => decimal_text(*unscaled, *scale),
+        // mdbtools 1.0 prints only day numbers 0 to 1,000,000 (1899-12-30
+        // to 4637-11-25); every other date comes out as this.
+        Value::Ts(micros) if !MDBTOOLS_DATES.contains(micros) => "1900-01-00 00:00:00".into(),
+        Value::Ts(micros) => chrono::DateTime::from_timestamp_micros(*micros)
+            .unwrap()
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        other => panic!("no mdbtools form for {other:?}"),
+    })
+}
+
+/// 1899-12-30T00:00:00, day 0 of Access dates, in Unix microseconds.
+const ACCESS_DAY_ZERO_MICROS: i64 = -2_209_161_600_000_000;
+const DAY_MICROS: i64 = 86_400_000_000;
+/// The dates mdbtools 1.0 prints (`mdb_date_to_tm` gives up outside them).
+const MDBTOOLS_DATES: std::ops::RangeInclusive<i64> =
+    ACCESS_DAY_ZERO_MICROS..=ACCESS_DAY_ZERO_MICROS + 1_000_000 * DAY_MICROS;
+
+/// C's `printf("%.<precision>g")`.
+fn c_format_g(value: f64, precision: usize) -> String {
+    if value == 0.0 {
+        return if value.is_sign_negative() { "-0" } else { "0" }.into();
+    }
+    let scientific = format!("{:.*e}", precision - 1, value);
+    let (mantissa, exponent) = scientific.split_once('e').unwrap();
+    let exponent: i32 = exponent.parse().unwrap();
+    if exponent < -4 || exponent >= precision as i32 {
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!(
+            "{}e{sign}{:02}",
+            strip_fraction_zeros(mantissa),
+            exponent.abs()
+        )
+    } else {
+        let decimals = (precision as i32 - 1 - exponent) as usize;
+        strip_fraction_zeros(&format!("{value:.decimals$}"))
+    }
+}
+
+fn strip_fraction_zeros(text: &str) -> String {
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+fn decimal_text(unscaled: i128, scale: i8) -> String {
+    let sign = if unscaled < 0 { "-" } else { "" };
+    let digits = format!(
+        "{:0>width$}",
+        unscaled.unsigned_abs(),
+        width = scale as usize + 1
+    );
+    let (whole, fraction) = digits.split_at(digits.len() - scale as usize);
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
+#[test]
+fn values_of_the_simple_types_equal_mdb_export() {
+    let Some(mdb_export) = mdb_export() else {
+        return;
+    };
+    let Some(corpus) = convert_corpus(&["jackcess"]) else {
+        return;
+    };
+    let mut cells = 0usize;
+    for file in &corpus.files {
+        let Ok(tables) = &corpus.results[&(file.clone(), "jackcess")] else {
+            continue;
+        };
+        let path = corpus.dir.join(file);
+        let types = access_types(&corpus.dir, file);
+        for (name, table) in tables {
+            let types = &types[name];
+            let compared: Vec<usize> = (0..types.len())
+                .filter(|&c| SIMPLE_TYPES.contains(&types[c].as_str()))
+                .collect();
+            let ours: Vec<Vec<Option<String>>> = (0..table.num_rows())
+                .map(|r| {
+                    compared
+                        .iter()
+                        .map(|&c| as_mdbtools_prints(&table.columns[c][r], &types[c]))
+                        .collect()
+                })
+                .collect();
+            let theirs: Vec<Vec<Option<String>>> = mdb_rows(&mdb_export, &path, name)
+                .into_iter()
+                .map(|row| compared.iter().map(|&c| row[c].clone()).collect())
+                .collect();
+            let mut ours_sorted = ours.clone();
+            let mut theirs_sorted = theirs.clone();
+            ours_sorted.sort();
+            theirs_sorted.sort();
+            assert_eq!(ours.len(), theirs.len(), "{file} {name}: rows");
+            if let Some((o, t)) = ours_sorted.iter().zip(&theirs_sorted).find(|(o, t)| o != t) {
+                panic!("{file} {name} (types {types:?}): pyforge {o:?}, mdb-export {t:?}");
+            }
+            cells += ours.len() * compared.len();
+        }
+    }
+    eprintln!("{cells} cells equal to mdb-export's");
+    assert!(cells > 10_000, "only {cells} cells compared");
+}
+
+#[test]
+fn c_format_g_matches_printf() {
+    assert_eq!(c_format_g(1.5, 16), "1.5");
+    assert_eq!(c_format_g(-1e-300, 16), "-1e-300");
+    assert_eq!(c_format_g(f64::MAX, 16), "1.797693134862316e+308");
+    assert_eq!(c_format_g(f32::from_bits(1) as f64, 8), "1.4012985e-45");
+    assert_eq!(c_format_g(1.0e30f32 as f64, 8), "1e+30");
+    assert_eq!(c_format_g(0.0001, 16), "0.0001");
+    assert_eq!(c_format_g(123456.0, 8), "123456");
+    assert_eq!(
+        decimal_text(-9223372036854775808, 4),
+        "-922337203685477.5808"
+    );
+    assert_eq!(decimal_text(5, 4), "0.0005");
+    assert_eq!(decimal_text(-42, 0), "-42");
+}
