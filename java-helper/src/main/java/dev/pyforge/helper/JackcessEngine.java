@@ -88,10 +88,19 @@ final class JackcessEngine implements Engine {
                 if (row == null) {
                     return null;
                 }
-                Object[] out = new Object[cols.size()];
-                for (int i = 0; i < out.length; i++) {
-                    Column c = cols.get(i);
-                    out[i] = canonical(infos.get(i), row.get(c.getName()));
+                Object[] out = new Object[infos.size()];
+                if (row.size() != out.length) {
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = canonical(infos.get(i), row.get(cols.get(i).getName()));
+                    }
+                    return out;
+                }
+                // A whole Row holds every column in the table's column order:
+                // no lookups by name.
+                int i = 0;
+                for (Object value : row.values()) {
+                    out[i] = canonical(infos.get(i), value);
+                    i++;
                 }
                 return out;
             }

@@ -76,12 +76,21 @@ final class Values {
         return sb.toString();
     }
 
+    /** A non-negative {@code value} in at least {@code width} digits, without allocating. */
     private static void pad(StringBuilder out, int value, int width) {
-        String s = Integer.toString(value);
-        for (int i = s.length(); i < width; i++) {
+        int digits = 1;
+        for (int v = value; v >= 10; v /= 10) {
+            digits++;
+        }
+        for (int i = digits; i < width; i++) {
             out.append('0');
         }
-        out.append(s);
+        int start = out.length();
+        out.setLength(start + digits);
+        for (int i = start + digits - 1; i >= start; i--) {
+            out.setCharAt(i, (char) ('0' + value % 10));
+            value /= 10;
+        }
     }
 
     /**
