@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Benchmark `pyforge convert` (CSV -> Parquet) against pyforge-cli 1.0.9 (the Python
-# tool it replaces) and DuckDB, on the same generated CSV, in one run.
+# Benchmark `pyforge convert` against its peers on the same generated inputs, in one run:
+#   CSV -> Parquet     against pyforge-cli 1.0.9 (the Python tool it replaces) and DuckDB;
+#   Access -> Parquet  against pyforge-cli 1.0.9, mdb-export (mdbtools; every table as CSV
+#                      to /dev/null) and a plain Jackcess read of every row (the floor).
 #
-#   scripts/bench.sh                 # 1M rows, median of 3 runs (pyforge-cli: 1 run)
-#   BENCH_BIG=1 scripts/bench.sh     # also a 10M-row file (pyforge + DuckDB only) to
+#   scripts/bench.sh                 # CSV: 1M rows, median of 3 runs (pyforge-cli: 1 run);
+#                                    # Access: 2 tables x 100,000 rows and 1 x 1,000,000 rows
+#   BENCH_ONLY=csv|access scripts/bench.sh
+#   BENCH_BIG=1 scripts/bench.sh     # also a 10M-row CSV (pyforge + DuckDB only) to
 #                                    # check that pyforge's memory stays flat
 #
 # Environment:
+#   BENCH_ONLY=               csv or access: run only that part
+#   BENCH_ACCESS_ROWS=1000000 rows of the one-table Access database
+#   BENCH_ACCESS_CLI_BIG=0    1: run pyforge-cli 1.0.9 on the big Access database too
+#                             (about 2 min and 2 GB)
 #   BENCH_ROWS=1000000        rows of the main CSV
 #   BENCH_RUNS=3              runs per tool (the median is reported)
 #   BENCH_RUNS_SLOW=1         runs for pyforge-cli 1.0.9 (about 20 s per 1M rows)
@@ -16,7 +24,8 @@
 #   BENCH_NO_BUILD=0          1: skip `cargo build --release`
 #   PYFORGE_BIN=target/release/pyforge
 #
-# Wall time and peak RSS come from GNU time (`/usr/bin/time -f '%e %M'`); startup
+# Wall time and peak RSS come from GNU time (`/usr/bin/time -f '%e %M'`): the peak RSS is
+# that of the largest single process of the tree (pyforge or its Java helper); startup
 # commands are timed with bash's EPOCHREALTIME (GNU time's %e has 10 ms steps).
 # Inputs and outputs live in .bench/ (git-ignored); peers in .peers/ (install-peers.sh).
 # Exits non-zero if any tool fails or an output does not hold the expected rows.
@@ -30,6 +39,9 @@ RUNS_SLOW=${BENCH_RUNS_SLOW:-1}
 STARTUP_RUNS=${BENCH_STARTUP_RUNS:-10}
 BIG=${BENCH_BIG:-0}
 BIG_ROWS=${BENCH_BIG_ROWS:-10000000}
+ONLY=${BENCH_ONLY:-}
+ACCESS_ROWS=${BENCH_ACCESS_ROWS:-1000000}
+ACCESS_CLI_BIG=${BENCH_ACCESS_CLI_BIG:-0}
 PYFORGE=${PYFORGE_BIN:-target/release/pyforge}
 CLI=.peers/pyforge-cli/bin/pyforge
 DUCKPY=.peers/duckdb/bin/python
@@ -49,6 +61,11 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
 fi
 [ -x "$PYFORGE" ] || die "$PYFORGE not found (build it, or set PYFORGE_BIN)"
 bash scripts/install-peers.sh
+if [ "$ONLY" != csv ]; then
+    scripts/fetch-jars.sh >/dev/null           # the JAR set, for the Jackcess programs
+    scripts/install-test-tools.sh              # mdb-export
+    command -v mdb-export >/dev/null || die "mdb-export is required for the Access benchmark"
+fi
 mkdir -p "$B"
 
 # --- input -----------------------------------------------------------------
@@ -70,30 +87,33 @@ gen_csv() { # ROWS -> prints the path
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; m = int((NR + 1) / 2); if (NR % 2) print v[m]; else print (v[m] + v[m + 1]) / 2 }'; }
 
 # Results, one entry per measured conversion.
-R_NAME=() R_WALL=() R_RSS=() R_OUT=() R_RUNS=() R_ROWS=() R_GROUP=()
+R_NAME=() R_WALL=() R_RSS=() R_OUT=() R_RUNS=() R_ROWS=() R_GROUP=() R_LOG=()
 
 # bench_convert GROUP NAME RUNS OUTDIR EXPECTED_ROWS -- CMD...
-# OUTDIR is emptied before every run; the command must leave exactly one .parquet in it.
+# OUTDIR is emptied before every run and must then hold the .parquet output (one file, or one
+# per table); OUTDIR "-" is a tool without Parquet output (its log must then name the rows).
 bench_convert() {
     local group=$1 name=$2 runs=$3 outdir=$4 rows=$5; shift 6
     local i walls=() rsss=() logf="$B/log.$group.${name//[^A-Za-z0-9]/_}" out=() w m
     log "$name: $runs run(s): $*"
     for ((i = 1; i <= runs; i++)); do
-        rm -rf "$outdir"; mkdir -p "$outdir"
+        [ "$outdir" = - ] || { rm -rf "$outdir"; mkdir -p "$outdir"; }
         if ! /usr/bin/time -f '%e %M' -o "$B/time.out" "$@" >"$logf" 2>&1; then
             log "$name FAILED (run $i): $*"; tail -n 40 "$logf" >&2
             exit 1
         fi
-        read -r w m < "$B/time.out"
+        read -r w m < <(tail -n 1 "$B/time.out")
         walls+=("$w"); rsss+=("$m")
-        mapfile -t out < <(find "$outdir" -type f -name '*.parquet')
-        if [ "${#out[@]}" -ne 1 ]; then
-            log "$name: expected one .parquet in $outdir, found ${#out[@]}"; tail -n 40 "$logf" >&2
-            exit 1
+        if [ "$outdir" != - ]; then
+            mapfile -t out < <(find "$outdir" -type f -name '*.parquet')
+            if [ "${#out[@]}" -lt 1 ]; then
+                log "$name: no .parquet in $outdir"; tail -n 40 "$logf" >&2
+                exit 1
+            fi
         fi
         log "  run $i: ${w} s, $((m / 1024)) MB"
     done
-    R_GROUP+=("$group"); R_NAME+=("$name"); R_RUNS+=("$runs"); R_ROWS+=("$rows"); R_OUT+=("${out[0]}")
+    R_GROUP+=("$group"); R_NAME+=("$name"); R_RUNS+=("$runs"); R_ROWS+=("$rows"); R_OUT+=("$outdir"); R_LOG+=("$logf")
     R_WALL+=("$(printf '%s\n' "${walls[@]}" | median)")
     R_RSS+=("$(printf '%s\n' "${rsss[@]}" | median)")
 }
@@ -114,15 +134,19 @@ bench_startup() { # NAME -- CMD...
     S_NAME+=("$name"); S_MS+=("$(printf '%s\n' "${ms[@]}" | median)"); S_RSS+=("$m")
 }
 
-# Parquet facts, read with the duckdb venv's pyarrow: "rows|bytes|types".
+# Parquet facts of every .parquet under a directory, read with the duckdb venv's pyarrow:
+# "rows|bytes|types" (rows and bytes summed over the files, types of the first).
 parquet_facts() {
     "$DUCKPY" - "$1" <<'PY'
 import os, sys
 import pyarrow.parquet as pq
-f = pq.ParquetFile(sys.argv[1])
-types = [str(t).replace("large_", "") for t in f.schema_arrow.types]
+paths = sorted(os.path.join(d, n) for d, _, names in os.walk(sys.argv[1])
+               for n in names if n.endswith(".parquet"))
+rows = sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
+size = sum(os.path.getsize(p) for p in paths)
+types = [str(t).replace("large_", "") for t in pq.ParquetFile(paths[0]).schema_arrow.types]
 short = "all string" if set(types) == {"string"} else "/".join(types)
-print(f"{f.metadata.num_rows}|{os.path.getsize(sys.argv[1])}|{short}")
+print(f"{rows}|{size}|{short}")
 PY
 }
 
@@ -134,28 +158,85 @@ src, dst = (p.replace("'", "''") for p in sys.argv[1:3])
 duckdb.sql(f"COPY (SELECT * FROM read_csv_auto('{src}')) TO '{dst}' (FORMAT PARQUET)")
 PY
 
-# --- conversions ----------------------------------------------------------------
-CSV=$(gen_csv "$ROWS")
-STEM=$(basename "$CSV" .csv)
-log "input: $CSV ($(du -h "$CSV" | cut -f1))"
+# --- CSV conversions -------------------------------------------------------------
+if [ "$ONLY" != access ]; then
+    CSV=$(gen_csv "$ROWS")
+    STEM=$(basename "$CSV" .csv)
+    log "input: $CSV ($(du -h "$CSV" | cut -f1))"
 
-bench_convert main pyforge "$RUNS" "$B/out-pyforge" "$ROWS" -- \
-    "$PYFORGE" convert "$CSV" --output-dir "$B/out-pyforge" --force
-# 1.0.9 has no --output-dir; it silently does nothing (exit 0) when OUTPUT exists
-# and --force is absent, hence the emptied directory and the check for one output.
-bench_convert main "pyforge-cli 1.0.9" "$RUNS_SLOW" "$B/out-pyforge-cli" "$ROWS" -- \
-    "$CLI" convert "$CSV" "$B/out-pyforge-cli/$STEM.parquet" --format parquet --force
-bench_convert main "DuckDB" "$RUNS" "$B/out-duckdb" "$ROWS" -- \
-    "$DUCKPY" "$B/duckdb_convert.py" "$CSV" "$B/out-duckdb/$STEM.parquet"
+    bench_convert main pyforge "$RUNS" "$B/out-pyforge" "$ROWS" -- \
+        "$PYFORGE" convert "$CSV" --output-dir "$B/out-pyforge" --force
+    # 1.0.9 has no --output-dir; it silently does nothing (exit 0) when OUTPUT exists
+    # and --force is absent, hence the emptied directory and the check for one output.
+    bench_convert main "pyforge-cli 1.0.9" "$RUNS_SLOW" "$B/out-pyforge-cli" "$ROWS" -- \
+        "$CLI" convert "$CSV" "$B/out-pyforge-cli/$STEM.parquet" --format parquet --force
+    bench_convert main "DuckDB" "$RUNS" "$B/out-duckdb" "$ROWS" -- \
+        "$DUCKPY" "$B/duckdb_convert.py" "$CSV" "$B/out-duckdb/$STEM.parquet"
 
-if [ "$BIG" = 1 ]; then
-    BIG_CSV=$(gen_csv "$BIG_ROWS")
-    BIG_STEM=$(basename "$BIG_CSV" .csv)
-    log "big input: $BIG_CSV ($(du -h "$BIG_CSV" | cut -f1))"
-    bench_convert big pyforge 1 "$B/big-pyforge" "$BIG_ROWS" -- \
-        "$PYFORGE" convert "$BIG_CSV" --output-dir "$B/big-pyforge" --force
-    bench_convert big "DuckDB" 1 "$B/big-duckdb" "$BIG_ROWS" -- \
-        "$DUCKPY" "$B/duckdb_convert.py" "$BIG_CSV" "$B/big-duckdb/$BIG_STEM.parquet"
+    if [ "$BIG" = 1 ]; then
+        BIG_CSV=$(gen_csv "$BIG_ROWS")
+        BIG_STEM=$(basename "$BIG_CSV" .csv)
+        log "big input: $BIG_CSV ($(du -h "$BIG_CSV" | cut -f1))"
+        bench_convert big pyforge 1 "$B/big-pyforge" "$BIG_ROWS" -- \
+            "$PYFORGE" convert "$BIG_CSV" --output-dir "$B/big-pyforge" --force
+        bench_convert big "DuckDB" 1 "$B/big-duckdb" "$BIG_ROWS" -- \
+            "$DUCKPY" "$B/duckdb_convert.py" "$BIG_CSV" "$B/big-duckdb/$BIG_STEM.parquet"
+    fi
+fi
+
+# --- Access conversions ------------------------------------------------------------
+# The databases come from java-helper's BenchDatabase (Jackcess, fixed seed), regenerated
+# when missing or when the generator changed.
+FIXTURES_JAR=$(ls -t target/release/build/pyforge-*/out/pyforge-fixtures.jar 2>/dev/null | head -n 1 || true)
+JAR_SET=$(ls .jars/ucanaccess-4.0.4/*.jar 2>/dev/null | paste -sd: || true)
+gen_access() { # TABLES ROWS -> prints the path
+    local tables=$1 rows=$2 f="$B/access_$1x$2.accdb" stamp
+    stamp="$tables $rows $(cksum < java-helper/src/fixtures/java/dev/pyforge/fixtures/BenchDatabase.java)"
+    if [ ! -s "$f" ] || [ "$(cat "$f.stamp" 2>/dev/null)" != "$stamp" ]; then
+        log "generating $f ($tables x $rows rows)"
+        rm -f "$f" "$f.stamp"
+        java -cp "$FIXTURES_JAR:$JAR_SET" dev.pyforge.fixtures.BenchDatabase "$f.tmp.accdb" "$tables" "$rows" >&2
+        mv "$f.tmp.accdb" "$f"
+        printf '%s\n' "$stamp" > "$f.stamp"
+    fi
+    printf '%s\n' "$f"
+}
+# Every table of a database through mdb-export, CSV to /dev/null: DB
+cat > "$B/mdb_export_all.sh" <<'SH'
+#!/bin/sh
+set -e
+mdb-tables -1 "$1" | while IFS= read -r t; do mdb-export "$1" "$t" > /dev/null; done
+SH
+chmod +x "$B/mdb_export_all.sh"
+
+bench_access() { # GROUP DB ROWS CLI_RUNS (0: skip pyforge-cli)
+    local group=$1 db=$2 rows=$3 cli_runs=$4
+    local stem
+    stem=$(basename "$db" .accdb)
+    bench_convert "$group" pyforge "$RUNS" "$B/$group-pyforge" "$rows" -- \
+        "$PYFORGE" convert "$db" --output-dir "$B/$group-pyforge" --force
+    bench_convert "$group" "pyforge --engine ucanaccess" 1 "$B/$group-pyforge-ucanaccess" "$rows" -- \
+        "$PYFORGE" convert "$db" --engine ucanaccess --output-dir "$B/$group-pyforge-ucanaccess" --force
+    if [ "$cli_runs" -gt 0 ]; then
+        bench_convert "$group" "pyforge-cli 1.0.9" "$cli_runs" "$B/$group-pyforge-cli" "$rows" -- \
+            "$CLI" convert "$db" "$B/$group-pyforge-cli/${stem}_parquet" --format parquet --force
+    fi
+    bench_convert "$group" "mdb-export (CSV to /dev/null)" "$RUNS" - "$rows" -- \
+        "$B/mdb_export_all.sh" "$db"
+    # The floor: a plain Jackcess read of every row, with the JVM options pyforge gives its
+    # helper (heap 1g, serial GC).
+    bench_convert "$group" "Jackcess read (no output)" "$RUNS" - "$rows" -- \
+        java -Xmx1g -XX:+UseSerialGC -cp "$FIXTURES_JAR:$JAR_SET" dev.pyforge.fixtures.ReadAll "$db"
+}
+
+if [ "$ONLY" != csv ]; then
+    [ -n "$FIXTURES_JAR" ] || die "pyforge-fixtures.jar not found under target/release/build (cargo build --release)"
+    [ -n "$JAR_SET" ] || die "the JAR set is missing in .jars/ (scripts/fetch-jars.sh)"
+    ACCESS_SMALL=$(gen_access 2 100000)
+    ACCESS_BIG=$(gen_access 1 "$ACCESS_ROWS")
+    bench_access access-small "$ACCESS_SMALL" 200000 "$RUNS_SLOW"
+    if [ "$ACCESS_CLI_BIG" = 1 ]; then big_cli=$RUNS_SLOW; else big_cli=0; fi
+    bench_access access-big "$ACCESS_BIG" "$ACCESS_ROWS" "$big_cli"
 fi
 
 # --- startup ------------------------------------------------------------------
@@ -181,9 +262,17 @@ table() { # GROUP
     echo "|---|---:|---:|---:|---|---:|---|---|"
     for i in "${!R_NAME[@]}"; do
         [ "${R_GROUP[$i]}" = "$group" ] || continue
-        facts=$(parquet_facts "${R_OUT[$i]}") || { facts="?|0|unreadable"; fail=1; }
+        if [ "${R_OUT[$i]}" = - ]; then
+            # No Parquet: the rows the tool says it read (ReadAll), if it says.
+            rows=$(grep -oE '^[0-9]+ rows' "${R_LOG[$i]}" | head -n 1 | cut -d' ' -f1) || true
+            facts="${rows:-n/a}|0|(no Parquet)"
+        else
+            facts=$(parquet_facts "${R_OUT[$i]}") || { facts="?|0|unreadable"; fail=1; }
+        fi
         IFS='|' read -r rows bytes types <<< "$facts"
-        if [ "$rows" = "${R_ROWS[$i]}" ]; then check="$rows ✓"; else check="$rows ✗ (want ${R_ROWS[$i]})"; fail=1; fi
+        if [ "$rows" = n/a ]; then check="n/a"
+        elif [ "$rows" = "${R_ROWS[$i]}" ]; then check="$rows ✓"
+        else check="$rows ✗ (want ${R_ROWS[$i]})"; fail=1; fi
         ratio=$(awk -v w="${R_WALL[$i]}" -v b="$base" -v n="${R_NAME[$i]}" 'BEGIN {
             if (n == "pyforge") { print "baseline"; exit }
             if (b <= 0 || w <= 0) { print "n/a"; exit }
@@ -195,27 +284,46 @@ table() { # GROUP
     done
 }
 
-echo
-echo "## pyforge benchmark: CSV → Parquet"
-echo
-echo "- input: \`$CSV\`, $ROWS rows, $(awk -v b="$(stat -c %s "$CSV")" 'BEGIN { printf "%.1f MB", b / 1048576 }') (scripts/gen_bench_csv.py)"
-echo "- pyforge: $("$PYFORGE" --version 2>&1 | head -n 1); pyforge-cli: $("$CLI" --version 2>&1 | head -n 1); DuckDB $("$DUCKPY" -c 'import duckdb; print(duckdb.__version__)') (python package, default threads)"
-echo "- commands: \`pyforge convert IN --output-dir DIR --force\`; \`pyforge-cli convert IN OUT.parquet --format parquet --force\`; DuckDB \`COPY (SELECT * FROM read_csv_auto(IN)) TO OUT (FORMAT PARQUET)\` from Python (its time includes Python start-up)"
-echo "- machine: $(nproc) cores, load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
-table main
-if [ "$BIG" = 1 ]; then
+if [ "$ONLY" != access ]; then
     echo
-    echo "### $BIG_ROWS rows ($(awk -v b="$(stat -c %s "$BIG_CSV")" 'BEGIN { printf "%.1f MB", b / 1048576 }'))"
+    echo "## pyforge benchmark: CSV → Parquet"
     echo
-    table big
-    for i in "${!R_NAME[@]}"; do
-        [ "${R_NAME[$i]}" = pyforge ] || continue
-        case ${R_GROUP[$i]} in main) small=${R_RSS[$i]} ;; big) large=${R_RSS[$i]} ;; esac
-    done
+    echo "- input: \`$CSV\`, $ROWS rows, $(awk -v b="$(stat -c %s "$CSV")" 'BEGIN { printf "%.1f MB", b / 1048576 }') (scripts/gen_bench_csv.py)"
+    echo "- pyforge: $("$PYFORGE" --version 2>&1 | head -n 1); pyforge-cli: $("$CLI" --version 2>&1 | head -n 1); DuckDB $("$DUCKPY" -c 'import duckdb; print(duckdb.__version__)') (python package, default threads)"
+    echo "- commands: \`pyforge convert IN --output-dir DIR --force\`; \`pyforge-cli convert IN OUT.parquet --format parquet --force\`; DuckDB \`COPY (SELECT * FROM read_csv_auto(IN)) TO OUT (FORMAT PARQUET)\` from Python (its time includes Python start-up)"
+    echo "- machine: $(nproc) cores, load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
-    awk -v s="$small" -v l="$large" -v a="$ROWS" -v b="$BIG_ROWS" 'BEGIN {
-        printf "pyforge peak RSS: %.0f MB at %d rows, %.0f MB at %d rows (×%.2f for ×%.0f the rows)\n", s / 1024, a, l / 1024, b, l / s, b / a }'
+    table main
+    if [ "$BIG" = 1 ]; then
+        echo
+        echo "### $BIG_ROWS rows ($(awk -v b="$(stat -c %s "$BIG_CSV")" 'BEGIN { printf "%.1f MB", b / 1048576 }'))"
+        echo
+        table big
+        for i in "${!R_NAME[@]}"; do
+            [ "${R_NAME[$i]}" = pyforge ] || continue
+            case ${R_GROUP[$i]} in main) small=${R_RSS[$i]} ;; big) large=${R_RSS[$i]} ;; esac
+        done
+        echo
+        awk -v s="$small" -v l="$large" -v a="$ROWS" -v b="$BIG_ROWS" 'BEGIN {
+            printf "pyforge peak RSS: %.0f MB at %d rows, %.0f MB at %d rows (×%.2f for ×%.0f the rows)\n", s / 1024, a, l / 1024, b, l / s, b / a }'
+    fi
+fi
+if [ "$ONLY" != csv ]; then
+    echo
+    echo "## pyforge benchmark: Access → Parquet"
+    echo
+    echo "- inputs (java-helper BenchDatabase, Access 2010 format, 8 columns: Long key, 2 Text, Currency, Double, Integer, Date/Time, Yes/No; 1 value in 20 NULL):"
+    echo "  \`$ACCESS_SMALL\` 2 tables × 100,000 rows, $(awk -v b="$(stat -c %s "$ACCESS_SMALL")" 'BEGIN { printf "%.1f MB", b / 1048576 }'); \`$ACCESS_BIG\` 1 table × $ACCESS_ROWS rows, $(awk -v b="$(stat -c %s "$ACCESS_BIG")" 'BEGIN { printf "%.1f MB", b / 1048576 }')"
+    echo "- pyforge: default engine (jackcess), default heap (1g); mdb-export: $(mdb-export --version 2>&1 | head -n 1), every table as CSV to /dev/null; Jackcess read: every row of every table decoded, nothing written, same JVM options as pyforge's helper; $(java -version 2>&1 | head -n 1)"
+    echo "- peak RSS is the largest single process (pyforge or its JVM)"
+    echo
+    echo "### 2 tables × 100,000 rows"
+    echo
+    table access-small
+    echo
+    echo "### 1 table × $ACCESS_ROWS rows"
+    echo
+    table access-big
 fi
 echo
 echo "### startup (median of $STARTUP_RUNS)"
