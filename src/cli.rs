@@ -88,6 +88,11 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Leave inputs whose outputs are up to date (by the manifest pyforge writes beside each
+    /// output: input size, time and SHA-256); replace outputs pyforge wrote from an older input.
+    #[arg(long)]
+    pub skip_existing: bool,
+
     /// Write every output into DIR instead of beside its input.
     #[arg(short, long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
@@ -95,6 +100,10 @@ pub struct ConvertArgs {
     /// Convert up to N inputs at once. Default: the number of CPUs.
     #[arg(short, long, value_name = "N", env = env_vars::PYFORGE_JOBS)]
     pub jobs: Option<usize>,
+
+    /// Accepted for pyforge-cli compatibility: inputs already convert in parallel (--jobs).
+    #[arg(long, hide_short_help = true)]
+    pub parallel_processing: bool,
 
     /// Go on with the other inputs after one fails (the exit code is still 1).
     #[arg(short, long)]
@@ -238,26 +247,58 @@ pub struct JvmArgs {
     pub jars_dir: Option<PathBuf>,
 
     /// The Java helper's heap (512m, 2g); an out-of-memory retry doubles it, up to 4× this.
-    #[arg(long, value_name = "SIZE", default_value = "1g", env = env_vars::PYFORGE_MEMORY_LIMIT,
-          value_parser = crate::jvm::setup::parse_memory_mb)]
-    pub memory_limit: u64,
+    /// Default: PYFORGE_MEMORY_LIMIT, else per environment (1g locally; see `env-info`).
+    #[arg(long, value_name = "SIZE", value_parser = crate::jvm::setup::parse_memory_mb)]
+    pub memory_limit: Option<u64>,
+
+    /// Local scratch space: the helper's temp dir and staging copies of volume files.
+    /// Default: PYFORGE_TEMP_DIR, else /local_disk0/tmp on Databricks, else the system temp dir.
+    #[arg(long, value_name = "DIR")]
+    pub temp_dir: Option<PathBuf>,
 
     /// Restarts of the helper after a recoverable failure (out of memory, lock, crash).
-    #[arg(long, value_name = "N", default_value_t = 3, env = env_vars::PYFORGE_RETRIES)]
-    pub retries: u32,
+    /// Default: PYFORGE_RETRIES, else per environment (3 locally).
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
 
     /// Seconds one attempt at a database may take (and the longest silence from the helper).
-    #[arg(long, value_name = "SECONDS", default_value_t = 300, env = env_vars::PYFORGE_TIMEOUT,
-          value_parser = clap::value_parser!(u64).range(1..))]
-    pub timeout: u64,
+    /// Default: PYFORGE_TIMEOUT, else per environment (300 locally).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
 
     /// Never download the JAR set; fail if it is not installed.
     #[arg(long, env = env_vars::PYFORGE_OFFLINE)]
     pub offline: bool,
+
+    /// Accepted for pyforge-cli compatibility: every database always gets its own Java process.
+    #[arg(long, hide_short_help = true)]
+    pub subprocess_isolation: bool,
 }
 
 impl JvmArgs {
-    pub fn settings(&self) -> crate::jvm::setup::JvmSettings {
+    /// The flags of the run settings (heap, temp dir, timeout, retries).
+    pub fn overrides(&self) -> crate::databricks::settings::Overrides {
+        crate::databricks::settings::Overrides {
+            memory_limit_mb: self.memory_limit,
+            temp_dir: self.temp_dir.clone(),
+            timeout_secs: self.timeout,
+            retries: self.retries,
+        }
+    }
+
+    /// The Java settings: flags, else `PYFORGE_*` variables, else the
+    /// defaults of the platform pyforge runs on. A variable that does not
+    /// parse is an error naming it.
+    pub fn settings(&self) -> Result<crate::jvm::setup::JvmSettings, String> {
+        let run = crate::databricks::settings::resolve_here(&self.overrides())?;
+        Ok(self.settings_from(run))
+    }
+
+    /// The Java settings for already resolved run settings.
+    pub fn settings_from(
+        &self,
+        run: crate::databricks::settings::RunSettings,
+    ) -> crate::jvm::setup::JvmSettings {
         let repo = std::env::var(env_vars::PYFORGE_MAVEN_REPO)
             .ok()
             .filter(|r| !r.trim().is_empty())
@@ -265,9 +306,10 @@ impl JvmArgs {
         crate::jvm::setup::JvmSettings {
             java: self.java.clone(),
             jars_dir: self.jars_dir.clone(),
-            heap_mb: self.memory_limit,
-            retries: self.retries,
-            timeout: std::time::Duration::from_secs(self.timeout),
+            heap_mb: run.memory_limit_mb.value,
+            retries: run.retries.value,
+            timeout: std::time::Duration::from_secs(run.timeout_secs.value),
+            temp_dir: run.temp_dir.value,
             offline: self.offline,
             repo,
         }

@@ -52,3 +52,17 @@ pub const PYFORGE_OFFLINE: &str = "PYFORGE_OFFLINE";
 /// The Access database password, for `--password` without putting it on the
 /// command line.
 pub const PYFORGE_ACCESS_PASSWORD: &str = "PYFORGE_ACCESS_PASSWORD";
+
+/// Default for `--temp-dir`: local scratch space for the Java helper
+/// (`java.io.tmpdir`, UCanAccess' disk mirror) and for staging copies of
+/// volume files. Default: `/local_disk0/tmp` on Databricks, else the system
+/// temp dir.
+pub const PYFORGE_TEMP_DIR: &str = "PYFORGE_TEMP_DIR";
+
+/// The local folder standing for `/Volumes` (default `/Volumes`): lets
+/// tests, or a mount elsewhere, use volume paths.
+pub const PYFORGE_VOLUMES_ROOT: &str = "PYFORGE_VOLUMES_ROOT";
+
+/// The file holding the Databricks runtime version when
+/// `DATABRICKS_RUNTIME_VERSION` is unset (default `/databricks/DBR_VERSION`).
+pub const PYFORGE_DBR_VERSION_FILE: &str = "PYFORGE_DBR_VERSION_FILE";

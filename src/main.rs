@@ -5,6 +5,7 @@ mod cleanup;
 mod cli;
 mod commands;
 mod convert;
+mod databricks;
 mod diagnostics;
 mod env_vars;
 mod formats;
@@ -19,6 +20,7 @@ use clap::Parser;
 use cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    quiet_exit_on_closed_pipe();
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
     install_interrupt_handler();
@@ -29,6 +31,16 @@ fn main() -> ExitCode {
         Command::Formats(args) => commands::formats::run(args),
         Command::EnvInfo(args) => commands::env_info::run(args),
         Command::Jars(args) => commands::jars::run(args, cli.quiet),
+    }
+}
+
+/// `pyforge info x | head` closes stdout early: end quietly, as Unix tools
+/// do, instead of panicking on the failed write (Rust ignores SIGPIPE).
+fn quiet_exit_on_closed_pipe() {
+    // SAFETY: restoring the default disposition of a signal at start-up,
+    // before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -98,6 +98,7 @@ fn a_parquet_file_renamed_csv_is_not_read_as_text() {
     dir.write("a.csv", "x,y\n1,2\n");
     dir.convert_ok(["a.csv"]);
     std::fs::rename(dir.join("a.parquet"), dir.join("p.csv")).unwrap();
+    std::fs::remove_file(dir.join(".a.parquet.pyforge.json")).unwrap();
     refused(&dir, "p.csv", "Parquet");
 }
 

@@ -111,8 +111,18 @@ impl TestDir {
     }
 }
 
-/// File names in `dir` (not recursive), sorted; empty if `dir` does not exist.
+/// File names in `dir` (not recursive), sorted; empty if `dir` does not
+/// exist. The hidden manifests pyforge writes beside complete outputs
+/// (`.<output>.pyforge.json`) are left out: `all_names` has them.
 pub fn listing(dir: &Path) -> Vec<String> {
+    all_names(dir)
+        .into_iter()
+        .filter(|name| !is_manifest(name))
+        .collect()
+}
+
+/// Every file name in `dir`, manifests included, sorted.
+pub fn all_names(dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -128,15 +138,20 @@ pub fn listing(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Fails if `dir` holds a Parquet file or one of pyforge's hidden temporary
-/// outputs (`.<name>.<pid>-<n>.tmp`).
+fn is_manifest(name: &str) -> bool {
+    name.starts_with('.') && name.ends_with(".pyforge.json")
+}
+
+/// Fails if `dir` holds a Parquet file, one of pyforge's hidden temporary
+/// outputs (`.<name>.<pid>-<n>.tmp`) or a manifest.
 pub fn assert_no_output_left(dir: &Path) {
-    let leftovers: Vec<String> = listing(dir)
+    let leftovers: Vec<String> = all_names(dir)
         .into_iter()
         .filter(|name| {
             name.ends_with(".parquet")
                 || name.ends_with("_parquet")
                 || (name.starts_with('.') && name.ends_with(".tmp"))
+                || is_manifest(name)
         })
         .collect();
     assert!(

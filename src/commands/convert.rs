@@ -23,8 +23,11 @@ use crate::sink::{self, SinkOptions};
 ///                 "status": "converted", "output": "a.parquet",
 ///                 "rows": 3, "columns": 2, "bytes": 812, "notes": [] } ] }
 /// ```
-/// A failed input has `"status": "failed"`, `"error"` and maybe `"hint"`;
-/// an input not started after an earlier failure has `"status": "skipped"`.
+/// A converted input also has `"retries"` (restarts of the Java helper) and,
+/// for Access, `"tables"`. A failed input has `"status": "failed"`, `"error"`
+/// and maybe `"hint"`; an input not started after an earlier failure has
+/// `"status": "skipped"`; one whose output is up to date under
+/// `--skip-existing` has `"status": "up_to_date"` and `"output"`.
 #[derive(Serialize)]
 struct Summary<'a> {
     schema_version: u32,
@@ -33,22 +36,42 @@ struct Summary<'a> {
     converted: usize,
     failed: usize,
     skipped: usize,
+    /// Left alone by `--skip-existing`.
+    up_to_date: usize,
     inputs: &'a [InputReport],
 }
 
 pub fn run(args: &ConvertArgs, quiet: bool) -> ExitCode {
-    match prepare(args) {
+    let paths = match super::local_paths(&args.paths) {
+        Ok(paths) => paths,
+        Err(code) => return code,
+    };
+    let output_dir = match args
+        .output_dir
+        .as_ref()
+        .map(|d| super::local_paths(std::slice::from_ref(d)))
+    {
+        Some(Ok(mut dirs)) => dirs.pop(),
+        Some(Err(code)) => return code,
+        None => None,
+    };
+    match prepare(args, paths, output_dir) {
         Ok((plan, settings)) => execute(args, quiet, plan, settings),
         Err(usage) => usage.exit(),
     }
 }
 
-fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageError> {
+fn prepare(
+    args: &ConvertArgs,
+    paths: Vec<std::path::PathBuf>,
+    output_dir: Option<std::path::PathBuf>,
+) -> Result<(convert::Plan, JobSettings), UsageError> {
     let request = PlanRequest {
-        paths: args.paths.clone(),
-        output_dir: args.output_dir.clone(),
+        paths,
+        output_dir,
         text_output: args.format.map(|f| f == OutputFormat::Txt),
         force: args.force,
+        skip_existing: args.skip_existing,
     };
     let plan = convert::plan(&request).map_err(|e| UsageError {
         hint: e.hint().map(str::to_string),
@@ -82,10 +105,10 @@ fn prepare(args: &ConvertArgs) -> Result<(convert::Plan, JobSettings), UsageErro
         },
         csv,
         all_strings: args.all_strings,
-        force: args.force,
+        hash_inputs: args.skip_existing,
         jobs,
         keep_going: args.keep_going,
-        jvm: args.jvm.settings(),
+        jvm: super::jvm_settings(&args.jvm)?,
         access: args.access.selection(),
         allow_partial: args.allow_partial,
     };
@@ -125,10 +148,20 @@ fn execute(
         }));
     }
 
+    reports.extend(plan.up_to_date.iter().map(|job| InputReport {
+        input: job.input.clone(),
+        format: Some(job.format),
+        seconds: 0.0,
+        outcome: Outcome::UpToDate {
+            output: job.output.clone(),
+        },
+    }));
+
     let count = |f: fn(&Outcome) -> bool| reports.iter().filter(|r| f(&r.outcome)).count();
     let converted = count(|o| matches!(o, Outcome::Converted { .. }));
     let failed = count(|o| matches!(o, Outcome::Failed { .. }));
     let skipped = count(|o| matches!(o, Outcome::Skipped));
+    let up_to_date = count(|o| matches!(o, Outcome::UpToDate { .. }));
 
     for report in &reports {
         print_report(report, quiet);
@@ -141,12 +174,15 @@ fn execute(
             converted,
             failed,
             skipped,
+            up_to_date,
             inputs: &reports,
         });
     } else if !quiet && reports.len() > 1 {
-        eprintln!("{converted} converted, {failed} failed, {skipped} skipped");
+        eprintln!(
+            "{converted} converted, {failed} failed, {skipped} skipped, {up_to_date} up to date"
+        );
     }
-    if failed == 0 && converted > 0 {
+    if failed == 0 && converted + up_to_date > 0 {
         ExitCode::from(EXIT_OK)
     } else {
         ExitCode::from(EXIT_FAILED)
@@ -163,6 +199,7 @@ fn print_report(report: &InputReport, quiet: bool) {
             bytes,
             notes,
             tables,
+            ..
         } => {
             if quiet {
                 return;
@@ -191,6 +228,15 @@ fn print_report(report: &InputReport, quiet: bool) {
         }
         Outcome::Failed { error, hint } => {
             diagnostics::error(Some(&report.input), error, hint.as_deref())
+        }
+        Outcome::UpToDate { output } => {
+            if !quiet {
+                eprintln!(
+                    "up to date: {} -> {} (--skip-existing)",
+                    report.input.display(),
+                    output.display()
+                );
+            }
         }
         Outcome::Skipped => {
             if !quiet {

@@ -1,5 +1,7 @@
-//! `pyforge env-info`: the Java found, the JAR set, the helper and the JVM
-//! options Access files would use, and whether the helper really starts.
+//! `pyforge env-info`: where pyforge runs (local, Databricks classic or
+//! serverless), what it may do there, the effective settings and where each
+//! came from; the Java found, the JAR set, the helper and the JVM options
+//! Access files would use, and whether the helper really starts.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,6 +10,8 @@ use serde::Serialize;
 
 use super::{EXIT_FAILED, EXIT_OK};
 use crate::cli::EnvInfoArgs;
+use crate::databricks::environment::{self, Environment};
+use crate::databricks::settings::Setting;
 use crate::jvm::helper::{Helper, HelperConfig};
 use crate::jvm::jars::{CheckState, JarCache};
 use crate::jvm::java::{self, Java};
@@ -32,6 +36,8 @@ struct Report {
     schema_version: u32,
     pyforge_version: &'static str,
     ok: bool,
+    #[serde(flatten)]
+    environment: Environment,
     java: Option<Java>,
     java_error: Option<String>,
     jar_set: JarSetReport,
@@ -59,11 +65,26 @@ struct HelperReport {
 }
 
 pub fn run(args: &EnvInfoArgs) -> ExitCode {
-    let settings = args.jvm.settings();
+    let environment = match environment::probe(&args.jvm.overrides()) {
+        Ok(environment) => environment,
+        Err(message) => {
+            return super::UsageError {
+                message,
+                hint: None,
+            }
+            .exit()
+        }
+    };
+    let settings = args.jvm.settings_from(environment.settings.clone());
     let (java, java_error) = match java::find(settings.java.as_deref()) {
         Ok(java) => (Some(java), None),
         Err(e) => (None, Some(with_hint(&e.to_string(), e.hint()))),
     };
+    let mut environment = environment;
+    environment.capabilities.java = Some(environment::Check {
+        ok: java.is_some(),
+        error: java_error.clone(),
+    });
     let cache = JarCache::ucanaccess(settings.jars_dir.as_deref());
     let (jar_set, classpath) = jar_set_report(&cache);
 
@@ -96,6 +117,7 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
         schema_version: 1,
         pyforge_version: env!("CARGO_PKG_VERSION"),
         ok,
+        environment,
         java,
         java_error,
         jar_set,
@@ -196,6 +218,7 @@ fn start_helper(config: &HelperConfig, report: &mut HelperReport) {
 
 fn print_text(report: &Report, no_start: bool) {
     println!("pyforge:     {}", report.pyforge_version);
+    print_environment(&report.environment);
     match (&report.java, &report.java_error) {
         (Some(java), _) => {
             println!(
@@ -262,6 +285,86 @@ fn print_text(report: &Report, no_start: bool) {
             "jvm options: {}",
             report.jvm_options[..report.jvm_options.len() - 3].join(" ")
         );
+    }
+}
+
+fn print_environment(env: &Environment) {
+    let found = &env.platform;
+    println!("platform:    {}", found.platform.describe());
+    if let (Some(text), Some(source)) = (&found.version_text, &found.source) {
+        println!("             {text} (from {source})");
+    }
+    for (name, value) in &found.hints {
+        println!("             {name}={value}");
+    }
+    println!(
+        "python3:     {}",
+        env.python3.as_deref().unwrap_or("not found")
+    );
+    let caps = &env.capabilities;
+    let volumes = &caps.volumes;
+    println!(
+        "volumes:     {} {}",
+        volumes.root.display(),
+        match (volumes.mounted, volumes.readable) {
+            (true, true) => format!("readable ({} catalogs)", volumes.catalogs.len()),
+            (true, false) => "mounted but not readable".to_string(),
+            _ => "not mounted".to_string(),
+        }
+    );
+    println!(
+        "subprocess:  {}",
+        match &caps.subprocesses.error {
+            None => "allowed".to_string(),
+            Some(e) => format!("not allowed: {e}"),
+        }
+    );
+    let temp = &caps.temp_dir;
+    println!(
+        "temp dir:    {} {}{}",
+        temp.path.display(),
+        if temp.writable {
+            "writable"
+        } else {
+            "NOT writable"
+        },
+        temp.free_bytes
+            .map(|b| format!(", {} free", super::human_bytes(b)))
+            .unwrap_or_default()
+    );
+    if let Some(e) = &temp.error {
+        println!("             {e}");
+    }
+    let s = &env.settings;
+    println!("settings:");
+    println!(
+        "  memory limit  {:<8} ({})",
+        format!("{}m", s.memory_limit_mb.value),
+        source(&s.memory_limit_mb)
+    );
+    println!(
+        "  temp dir      {} ({})",
+        s.temp_dir.value.display(),
+        source(&s.temp_dir)
+    );
+    println!(
+        "  timeout       {:<8} ({})",
+        format!("{}s", s.timeout_secs.value),
+        source(&s.timeout_secs)
+    );
+    println!(
+        "  retries       {:<8} ({})",
+        s.retries.value,
+        source(&s.retries)
+    );
+}
+
+fn source<T>(setting: &Setting<T>) -> &'static str {
+    match setting.source {
+        crate::databricks::settings::Source::Default => "default",
+        crate::databricks::settings::Source::Environment => "environment default",
+        crate::databricks::settings::Source::Variable => "variable",
+        crate::databricks::settings::Source::Flag => "flag",
     }
 }
 

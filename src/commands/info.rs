@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{csv_options, EXIT_FAILED};
 use crate::cli::{InfoArgs, InfoFormat};
+use crate::convert::staging::Staged;
 use crate::diagnostics;
 use crate::formats::csv::{CsvError, CsvTable, EncodingSource};
 use crate::formats::Format;
@@ -156,10 +157,14 @@ pub fn run(args: &InfoArgs) -> ExitCode {
         Ok(options) => options,
         Err(usage) => return usage.exit(),
     };
-    let path = &args.input;
+    let path = match super::local_paths(std::slice::from_ref(&args.input)) {
+        Ok(mut paths) => paths.remove(0),
+        Err(code) => return code,
+    };
+    let path = &path;
     match Format::of_named_file(path) {
         Some(Format::Csv) => {}
-        Some(Format::Access) if path.is_file() => return access_info(args),
+        Some(Format::Access) if path.is_file() => return access_info(args, path),
         Some(other) if !path.is_file() => return missing(path, other),
         Some(other) => {
             return super::not_supported_yet(&format!("info for {} files", other.name()))
@@ -221,16 +226,21 @@ struct AccessInfo {
     database: crate::formats::access::DatabaseInfo,
 }
 
-fn access_info(args: &InfoArgs) -> ExitCode {
-    let path = &args.input;
-    let database = match crate::formats::access::describe(
-        path,
-        &args.jvm.settings(),
-        &args.access.selection(),
-    ) {
+fn access_info(args: &InfoArgs, path: &Path) -> ExitCode {
+    let settings = match super::jvm_settings(&args.jvm) {
+        Ok(settings) => settings,
+        Err(usage) => return usage.exit(),
+    };
+    let described = Staged::for_reading(path, Format::Access, &settings.temp_dir)
+        .map_err(|e| (e.to_string(), None))
+        .and_then(|staged| {
+            crate::formats::access::describe(&staged.job.input, &settings, &args.access.selection())
+                .map_err(|e| (e.to_string(), e.hint()))
+        });
+    let database = match described {
         Ok(database) => database,
-        Err(e) => {
-            diagnostics::error(Some(path), &e.to_string(), e.hint().as_deref());
+        Err((error, hint)) => {
+            diagnostics::error(Some(path), &error, hint.as_deref());
             return ExitCode::from(EXIT_FAILED);
         }
     };

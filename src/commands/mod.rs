@@ -32,6 +32,32 @@ impl UsageError {
     }
 }
 
+/// The Java settings of `args`, a bad `PYFORGE_*` value being a usage error.
+pub fn jvm_settings(
+    args: &crate::cli::JvmArgs,
+) -> Result<crate::jvm::setup::JvmSettings, UsageError> {
+    args.settings().map_err(|message| UsageError {
+        message,
+        hint: None,
+    })
+}
+
+/// Paths as given → the local paths to use: `dbfs:/Volumes/...` and
+/// `/Volumes/...` are mapped (see `PYFORGE_VOLUMES_ROOT`) and their catalog,
+/// schema and volume checked. A bad volume path is reported here, and the
+/// command exits 1 with nothing done.
+pub fn local_paths(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, ExitCode> {
+    paths
+        .iter()
+        .map(|p| {
+            crate::databricks::volumes::local_path(p).map_err(|e| {
+                crate::diagnostics::error(None, &e.to_string(), None);
+                ExitCode::from(EXIT_FAILED)
+            })
+        })
+        .collect()
+}
+
 /// CSV flags to reader options.
 pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, UsageError> {
     let encoding = match &args.encoding {

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{csv_options, EXIT_FAILED};
 use crate::cli::ValidateArgs;
+use crate::convert::staging::Staged;
 use crate::diagnostics;
 use crate::formats::access::{self, TableCheck};
 use crate::formats::csv::{CsvError, CsvTable};
@@ -62,8 +63,16 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
         Ok(options) => options,
         Err(usage) => return usage.exit(),
     };
+    let jvm = match super::jvm_settings(&args.jvm) {
+        Ok(jvm) => jvm,
+        Err(usage) => return usage.exit(),
+    };
+    let inputs = match super::local_paths(&args.inputs) {
+        Ok(inputs) => inputs,
+        Err(code) => return code,
+    };
     let mut files = Vec::new();
-    for path in &args.inputs {
+    for path in &inputs {
         let format = Format::of_named_file(path);
         let mut report = FileReport {
             file: path.clone(),
@@ -102,7 +111,7 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
                     report.hint = e.hint().map(str::to_string);
                 }
             },
-            Some(Format::Access) => check_access(path, args, &mut report),
+            Some(Format::Access) => check_access(path, &jvm, args, &mut report),
             Some(other) => {
                 report.error = Some(format!(
                     "not supported yet: validating {} files",
@@ -156,8 +165,19 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
 }
 
 /// Every table read by the Java helper, batches built and dropped.
-fn check_access(path: &std::path::Path, args: &ValidateArgs, report: &mut FileReport) {
-    match access::validate(path, &args.jvm.settings(), &args.access.selection()) {
+fn check_access(
+    path: &std::path::Path,
+    jvm: &crate::jvm::setup::JvmSettings,
+    args: &ValidateArgs,
+    report: &mut FileReport,
+) {
+    let checked = Staged::for_reading(path, Format::Access, &jvm.temp_dir)
+        .map_err(|e| (e.to_string(), None))
+        .and_then(|staged| {
+            access::validate(&staged.job.input, jvm, &args.access.selection())
+                .map_err(|e| (e.to_string(), e.hint()))
+        });
+    match checked {
         Ok(check) => {
             let failed = check.tables.iter().filter(|t| !t.valid).count();
             report.valid = failed == 0;
@@ -171,9 +191,9 @@ fn check_access(path: &std::path::Path, args: &ValidateArgs, report: &mut FileRe
             report.tables = check.tables;
             report.notes = check.notes;
         }
-        Err(e) => {
-            report.error = Some(e.to_string());
-            report.hint = e.hint();
+        Err((error, hint)) => {
+            report.error = Some(error);
+            report.hint = hint;
         }
     }
 }

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::manifest::{self, Freshness};
 use crate::formats::{Format, OutputLayout};
 
 /// What the user asked for.
@@ -19,6 +20,9 @@ pub struct PlanRequest {
     /// `--format txt` (or an OUTPUT ending in `.txt`) asks for text.
     pub text_output: Option<bool>,
     pub force: bool,
+    /// `--skip-existing`: leave inputs whose outputs are up to date (see
+    /// `manifest`), and replace outputs pyforge wrote from an older input.
+    pub skip_existing: bool,
 }
 
 /// One input to convert and where its output goes.
@@ -27,6 +31,9 @@ pub struct Job {
     pub input: PathBuf,
     pub format: Format,
     pub output: PathBuf,
+    /// An existing output may be replaced (`--force`, or a stale output
+    /// under `--skip-existing`).
+    pub replace: bool,
 }
 
 /// An input that cannot even be started (reported like a failed conversion).
@@ -42,6 +49,8 @@ pub struct Rejected {
 pub struct Plan {
     pub jobs: Vec<Job>,
     pub rejected: Vec<Rejected>,
+    /// Inputs left alone: their outputs are up to date (`--skip-existing`).
+    pub up_to_date: Vec<Job>,
 }
 
 /// A request that makes no sense as a whole (exit code 2).
@@ -275,19 +284,41 @@ pub fn plan(request: &PlanRequest) -> Result<Plan, PlanError> {
             });
         }
         seen.insert(key, input.clone());
-        if output.exists() && !request.force {
-            plan.rejected.push(Rejected {
-                input,
-                reason: format!("the output {} already exists", output.display()),
-                hint: Some("pass --force to replace it".into()),
-            });
-            continue;
-        }
-        plan.jobs.push(Job {
+        let mut job = Job {
             input,
             format,
             output,
-        });
+            replace: request.force,
+        };
+        if job.output.exists() {
+            match (
+                request.skip_existing,
+                manifest::freshness(&job.output, &job.input),
+            ) {
+                (true, Freshness::UpToDate) => {
+                    plan.up_to_date.push(job);
+                    continue;
+                }
+                (true, Freshness::Stale) => job.replace = true,
+                _ if request.force => {}
+                (skip, _) => {
+                    plan.rejected.push(Rejected {
+                        reason: format!("the output {} already exists", job.output.display()),
+                        hint: Some(
+                            if skip {
+                                "it has no pyforge manifest, so --skip-existing leaves it alone; pass --force to replace it"
+                            } else {
+                                "pass --force to replace it"
+                            }
+                            .into(),
+                        ),
+                        input: job.input,
+                    });
+                    continue;
+                }
+            }
+        }
+        plan.jobs.push(job);
     }
     Ok(plan)
 }
@@ -317,6 +348,7 @@ mod tests {
             output_dir: None,
             text_output: None,
             force: false,
+            skip_existing: false,
         }
     }
 

@@ -11,7 +11,9 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use super::manifest;
 use super::plan::Job;
+use super::staging::Staged;
 use crate::formats::access::{self, AccessOptions, TableReport};
 use crate::formats::csv::{CsvOptions, CsvTable};
 use crate::formats::Format;
@@ -25,7 +27,6 @@ pub struct JobSettings {
     pub csv: CsvOptions,
     /// Every column as a string (`--all-strings`); CSV carries its own copy.
     pub all_strings: bool,
-    pub force: bool,
     pub jobs: usize,
     pub keep_going: bool,
     /// Java, the JAR set and the helper's heap, retries and timeout (Access).
@@ -34,6 +35,8 @@ pub struct JobSettings {
     pub access: crate::formats::access::AccessSelection,
     /// Keep Access tables read short of their row count (`--allow-partial`).
     pub allow_partial: bool,
+    /// Hash inputs into the output manifests (`--skip-existing`).
+    pub hash_inputs: bool,
 }
 
 /// Gives each job a progress handle (a bar on a terminal, nothing otherwise).
@@ -57,7 +60,11 @@ pub enum Outcome {
         /// counts; `rows`, `columns` and `bytes` above are the totals.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         tables: Vec<TableReport>,
+        /// Restarts of the Java helper after recoverable failures.
+        retries: u32,
     },
+    /// Left alone: the output is up to date (`--skip-existing`).
+    UpToDate { output: PathBuf },
     Failed {
         error: String,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,11 +180,21 @@ fn convert(
         });
     }
     ensure_parent_dir(&job.output)?;
-    match job.format {
-        Format::Csv => convert_csv(job, settings, progress),
-        Format::Access => convert_access(job, settings, progress),
+    let staged = Staged::prepare(job, &settings.jvm.temp_dir)?;
+    let mut outcome = match job.format {
+        Format::Csv => convert_csv(&staged.job, settings, progress),
+        Format::Access => convert_access(&staged.job, settings, progress),
         other => unreachable!("{other:?} is not supported"),
+    }?;
+    staged.publish()?;
+    if let Outcome::Converted { output, .. } = &mut outcome {
+        *output = staged.final_path(output);
+        manifest::write(output, &job.input, settings.hash_inputs).map_err(|e| JobFailure {
+            error: format!("cannot write the manifest beside {}: {e}", output.display()),
+            hint: None,
+        })?;
     }
+    Ok(outcome)
 }
 
 fn ensure_parent_dir(output: &Path) -> Result<(), JobFailure> {
@@ -207,7 +224,7 @@ fn convert_csv(
     for batch in table.batches(progress).map_err(csv_failure)? {
         sink.write(&batch.map_err(csv_failure)?)?;
     }
-    let summary = sink.finish(settings.force)?;
+    let summary = sink.finish(job.replace)?;
     let mut notes = Vec::new();
     if table.short_rows > 0 {
         notes.push(format!(
@@ -234,6 +251,7 @@ fn convert_csv(
         bytes: summary.bytes,
         notes,
         tables: Vec::new(),
+        retries: 0,
     })
 }
 
@@ -245,7 +263,7 @@ fn convert_access(
     let options = AccessOptions {
         sink: settings.sink.clone(),
         all_strings: settings.all_strings,
-        force: settings.force,
+        force: job.replace,
         jvm: settings.jvm.clone(),
         selection: settings.access.clone(),
         allow_partial: settings.allow_partial,
@@ -264,6 +282,7 @@ fn convert_access(
             summary.retries
         ));
     }
+    let retries = summary.retries;
     Ok(Outcome::Converted {
         output: summary.output,
         rows: summary.tables.iter().map(|t| t.rows).sum(),
@@ -271,6 +290,7 @@ fn convert_access(
         bytes: summary.tables.iter().map(|t| t.bytes).sum(),
         notes,
         tables: summary.tables,
+        retries,
     })
 }
 

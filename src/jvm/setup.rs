@@ -26,6 +26,8 @@ pub struct JvmSettings {
     pub retries: u32,
     /// `--timeout`: one attempt at a database may take this long.
     pub timeout: Duration,
+    /// `--temp-dir`: the helper's `java.io.tmpdir`.
+    pub temp_dir: PathBuf,
     /// `--offline`: never download the JAR set.
     pub offline: bool,
     /// Where a missing JAR set is downloaded from (`PYFORGE_MAVEN_REPO`).
@@ -40,6 +42,7 @@ impl Default for JvmSettings {
             heap_mb: 1024,
             retries: 3,
             timeout: Duration::from_secs(300),
+            temp_dir: std::env::temp_dir(),
             offline: false,
             repo: MAVEN_CENTRAL.to_string(),
         }
@@ -57,6 +60,11 @@ pub enum SetupError {
     Offline,
     #[error("cannot install the helper jar: {0}")]
     HelperJar(String),
+    #[error("cannot create the temp dir {}: {source}", .dir.display())]
+    TempDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl SetupError {
@@ -68,6 +76,9 @@ impl SetupError {
                 Some("run `pyforge jars install --from <pyforge-cli 1.0.9 wheel or folder>` first")
             }
             SetupError::HelperJar(_) => None,
+            SetupError::TempDir { .. } => {
+                Some("choose another with --temp-dir or PYFORGE_TEMP_DIR")
+            }
         }
     }
 }
@@ -102,6 +113,10 @@ impl JvmSettings {
             }
             Err(other) => return Err(other.into()),
         };
+        std::fs::create_dir_all(&self.temp_dir).map_err(|e| SetupError::TempDir {
+            dir: self.temp_dir.clone(),
+            source: e,
+        })?;
         let jar = helper_jar::install(&helper_dir(&cache))
             .map_err(|e| SetupError::HelperJar(e.to_string()))?;
         let mut classpath = vec![jar];
@@ -116,7 +131,7 @@ impl JvmSettings {
             program_args: vec![],
             classpath,
             heap_mb: self.heap_mb,
-            temp_dir: std::env::temp_dir(),
+            temp_dir: self.temp_dir.clone(),
             handshake_timeout: Duration::from_secs(60),
             idle_timeout: self.timeout,
             overall_timeout: Some(self.timeout),
