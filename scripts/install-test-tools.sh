@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Tools the test suite compares pyforge against, beyond the machine's image:
-#   mdb-export (Debian package mdbtools): Access values are checked against it.
-# Idempotent and non-interactive; installs with apt-get when run as root.
+#   mdb-export (Debian package mdbtools): Access values are checked against it;
+#   .peers/pyspark (a venv with PySpark, PYSPARK_SPEC): Spark reads pyforge's Parquet back.
+# Idempotent and non-interactive; installs mdbtools with apt-get when run as root.
 # Without root or apt-get it only warns: the tests that need a tool then skip
 # with a note, except under CI=true, where they fail.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYSPARK_SPEC=${PYSPARK_SPEC:-pyspark==3.5.3}
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_ROOT_USER_ACTION=ignore
 
 log() { printf 'install-test-tools: %s\n' "$*" >&2; }
 
@@ -23,4 +28,13 @@ if ! command -v mdb-export >/dev/null 2>&1; then
     else
         log "warning: mdb-export is missing (install the mdbtools package); its comparisons skip"
     fi
+fi
+
+# PySpark, in its own venv (Spark 3.5 runs on the machine's Java 17).
+venv=.peers/pyspark
+if ! "$venv/bin/python" -c 'import pyspark' >/dev/null 2>&1; then
+    log "installing $PYSPARK_SPEC into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q "$PYSPARK_SPEC"
 fi

@@ -29,11 +29,23 @@ pub const EXIT_USAGE: i32 = 2;
 
 /// Environment variables that would change pyforge's behaviour if the person
 /// running the tests happened to have them set.
-const SCRUBBED_ENV: [&str; 4] = [
+const SCRUBBED_ENV: [&str; 15] = [
     "PYFORGE_LOG",
     "PYFORGE_COMPRESSION",
     "PYFORGE_JOBS",
     "PYFORGE_PROGRESS",
+    "PYFORGE_MEMORY_LIMIT",
+    "PYFORGE_TEMP_DIR",
+    "PYFORGE_TIMEOUT",
+    "PYFORGE_RETRIES",
+    "PYFORGE_VOLUMES_ROOT",
+    // A test run on Databricks must still see a plain machine.
+    "DATABRICKS_RUNTIME_VERSION",
+    "IS_SERVERLESS",
+    "SPARK_CONNECT_MODE_ENABLED",
+    "DB_INSTANCE_TYPE",
+    "POD_NAME",
+    "PYFORGE_DBR_VERSION_FILE",
 ];
 
 /// The binary under test.
@@ -208,6 +220,7 @@ impl TestCommand {
             command.env_remove(key);
         }
         command.env("PYFORGE_PROGRESS", "0");
+        command.env("PYFORGE_DBR_VERSION_FILE", "/nonexistent/DBR_VERSION");
         command.env("NO_COLOR", "1");
         for (key, value) in &self.env {
             command.env(key, value);
