@@ -148,6 +148,11 @@ pub struct AccessArgs {
     /// UCanAccess' JDBC driver, as pyforge-cli 1.0.9 did.
     #[arg(long, value_enum, default_value_t = EngineArg::Jackcess)]
     pub engine: EngineArg,
+
+    /// Keep table lists and schemas by the file's SHA-256 and reuse them: `info` of the same
+    /// bytes answers without Java; `convert --tables` refuses unknown names before Java starts.
+    #[arg(long)]
+    pub cache_metadata: bool,
 }
 
 impl AccessArgs {
@@ -159,6 +164,7 @@ impl AccessArgs {
                 EngineArg::Jackcess => crate::jvm::protocol::Engine::Jackcess,
                 EngineArg::Ucanaccess => crate::jvm::protocol::Engine::Ucanaccess,
             },
+            cache_metadata: self.cache_metadata,
         }
     }
 }

@@ -7,6 +7,7 @@ mod commands;
 mod convert;
 mod databricks;
 mod diagnostics;
+mod digest;
 mod env_vars;
 mod formats;
 mod jvm;

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::access::jars_dir;
+use crate::access::{copy_in, jars_dir};
 use crate::java_helper::generated;
 use crate::util::{
     all_names, assert_no_output_left, listing, read_parquet, TestCommand, TestDir, EXIT_FAILED,
@@ -454,4 +454,69 @@ fn the_json_summary_reports_every_input_and_the_exit_code_any_failure() {
     );
     // No progress bar off a terminal: stderr holds lines, no carriage returns.
     assert!(!run.stderr.contains('\r'), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// The seed's flags
+
+#[test]
+fn cache_metadata_answers_info_without_java_for_the_same_bytes() {
+    let dir = TestDir::new();
+    let jars = dir.join("jars");
+    TestCommand::new(dir.path())
+        .args(["jars", "install", "--from"])
+        .arg(crate::jars::real_jars())
+        .arg("--jars-dir")
+        .arg(&jars)
+        .assert_code(EXIT_OK);
+    copy_in(&dir, &generated().join("types.accdb"));
+    let info = |extra: &[&str]| {
+        dir.cmd()
+            .env("PYFORGE_JARS_DIR", &jars)
+            .args(["info", "types.accdb", "--json"])
+            .args(extra)
+    };
+    let fresh = info(&["--cache-metadata"]).assert_code(EXIT_OK).json();
+    assert_eq!(listing(&jars.join("access-metadata")).len(), 1);
+    // No Java at all now: only the cache can answer.
+    let no_java = ["--java", "/nonexistent/java"];
+    info(&no_java).assert_code(EXIT_FAILED);
+    let cached = info(&["--cache-metadata", no_java[0], no_java[1]])
+        .assert_code(EXIT_OK)
+        .json();
+    assert_eq!(cached["tables"], fresh["tables"]);
+    // `--tables` filters the cached list, and an unknown name is refused
+    // by `convert` before Java would start.
+    let big = info(&["--cache-metadata", "-t", "big", no_java[0], no_java[1]])
+        .assert_code(EXIT_OK)
+        .json();
+    assert_eq!(big["tables"].as_array().unwrap().len(), 1);
+    dir.cmd()
+        .env("PYFORGE_JARS_DIR", &jars)
+        .args(["convert", "types.accdb", "--cache-metadata", "-t", "Nope"])
+        .args(no_java)
+        .assert_code(EXIT_FAILED)
+        .stderr_has("no table named `Nope`");
+    // Other bytes, other key: a changed file is never answered from the cache.
+    let mut bytes = std::fs::read(dir.join("types.accdb")).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xFF;
+    std::fs::write(dir.join("types.accdb"), bytes).unwrap();
+    info(&["--cache-metadata", no_java[0], no_java[1]]).assert_code(EXIT_FAILED);
+}
+
+#[test]
+fn the_seed_flags_are_accepted() {
+    let dir = TestDir::new();
+    dir.write("a.csv", "x\n1\n");
+    pyforge(
+        &dir,
+        &[
+            "convert",
+            "a.csv",
+            "--subprocess-isolation",
+            "--parallel-processing",
+        ],
+    )
+    .assert_code(EXIT_OK);
 }

@@ -16,12 +16,12 @@
 //! (a copy onto a volume changes it) and the manifest holds one, the same
 //! SHA-256. The hash is computed only with `--skip-existing`.
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+
+use crate::databricks::volumes::write_whole;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Manifest {
@@ -72,14 +72,9 @@ pub fn write(output: &Path, input: &Path, hash: bool) -> std::io::Result<()> {
             .unwrap_or_default(),
         input: facts(input, hash)?,
     };
-    let path = path_for(output);
-    match std::fs::remove_file(&path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    let mut file = std::fs::File::create_new(&path)?;
-    file.write_all(&serde_json::to_vec_pretty(&manifest).expect("a manifest serializes"))?;
-    file.write_all(b"\n")
+    let mut bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
+    bytes.push(b'\n');
+    write_whole(&path_for(output), &bytes)
 }
 
 /// Compares an existing `output` with `input` through its manifest.
@@ -103,7 +98,7 @@ pub fn freshness(output: &Path, input: &Path) -> Freshness {
     if now.mtime_ns == then.mtime_ns {
         return Freshness::UpToDate;
     }
-    match (&then.sha256, sha256_of(input)) {
+    match (&then.sha256, crate::digest::sha256_file(input)) {
         (Some(old), Ok(new)) if *old == new => Freshness::UpToDate,
         _ => Freshness::Stale,
     }
@@ -122,22 +117,12 @@ fn facts(input: &Path, hash: bool) -> std::io::Result<InputFacts> {
             .unwrap_or_default(),
         size: meta.len(),
         mtime_ns,
-        sha256: if hash { Some(sha256_of(input)?) } else { None },
+        sha256: if hash {
+            Some(crate::digest::sha256_file(input)?)
+        } else {
+            None
+        },
     })
-}
-
-fn sha256_of(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-    }
-    Ok(format!("{:x}", hasher.finalize()))
 }
 
 #[cfg(test)]

@@ -155,6 +155,16 @@ pub fn copy_sequential(from: &Path, to: &Path) -> std::io::Result<u64> {
     result
 }
 
+/// Writes `bytes` as a new file at `path` (an existing one is removed
+/// first), front to back: small files such as manifests, on volumes too.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    File::create_new(path)?.write_all(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

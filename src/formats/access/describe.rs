@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::metadata_cache::MetadataCache;
 use super::types::arrow_type;
 use super::{run_session, AccessError, AccessSelection};
 use crate::jvm::helper::{Helper, HelperError};
@@ -13,7 +14,7 @@ use crate::jvm::protocol::TableKind;
 use crate::jvm::setup::JvmSettings;
 
 /// A database as `info` shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DatabaseInfo {
     /// Jackcess' name for the file format (`V2000`, `V2010`, ...).
     pub file_format: Option<String>,
@@ -21,7 +22,7 @@ pub struct DatabaseInfo {
     pub tables: Vec<TableInfo>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TableInfo {
     pub name: String,
     /// `table` or `linked` (temporary tables are left out).
@@ -31,29 +32,61 @@ pub struct TableInfo {
     pub columns: Vec<ColumnInfo>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ColumnInfo {
     pub name: String,
     pub access_type: String,
     /// The Arrow/Parquet type `convert` writes.
     pub parquet_type: String,
     /// A calculated column (its stored results are converted).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub calculated: bool,
 }
 
 /// Opens the database and describes every table (or those of `--tables`).
+/// With `--cache-metadata` a description of the same bytes is reused, and a
+/// fresh one kept.
 pub fn describe(
     input: &Path,
     jvm: &JvmSettings,
     selection: &AccessSelection,
 ) -> Result<DatabaseInfo, AccessError> {
-    let attempted = run_session(jvm, async |helper: &mut Helper| {
-        describe_all(helper, input, selection).await
-    })?;
-    attempted.value
+    let cache = selection
+        .cache_metadata
+        .then(|| MetadataCache::for_database(input, jvm.jars_dir.as_deref()))
+        .flatten();
+    let whole = match cache.as_ref().and_then(MetadataCache::load) {
+        Some(cached) => {
+            tracing::info!("metadata of {} from the cache", input.display());
+            cached
+        }
+        None => {
+            let attempted = run_session(jvm, async |helper: &mut Helper| {
+                describe_all(helper, input, selection).await
+            })?;
+            let whole = attempted.value?;
+            if let Some(cache) = &cache {
+                cache.store(&whole);
+            }
+            whole
+        }
+    };
+    only_selected(whole, &selection.tables)
 }
 
+/// `info` with the tables of `--tables` only (all when empty); an unknown
+/// name is an error listing the tables there are.
+fn only_selected(mut info: DatabaseInfo, wanted: &[String]) -> Result<DatabaseInfo, AccessError> {
+    if wanted.is_empty() {
+        return Ok(info);
+    }
+    let names: Vec<String> = info.tables.iter().map(|t| t.name.clone()).collect();
+    let chosen = super::select_tables(&names, wanted)?;
+    info.tables.retain(|t| chosen.contains(&t.name));
+    Ok(info)
+}
+
+/// Every table but the temporary ones, described.
 async fn describe_all(
     helper: &mut Helper,
     input: &Path,
@@ -69,17 +102,8 @@ async fn describe_all(
         .into_iter()
         .filter(|t| t.kind != TableKind::Temporary)
         .collect();
-    let names: Vec<String> = entries.iter().map(|t| t.name.clone()).collect();
-    let wanted = if selection.tables.is_empty() {
-        names
-    } else {
-        match super::select_tables(&names, &selection.tables) {
-            Ok(chosen) => chosen,
-            Err(e) => return Ok(Err(e)),
-        }
-    };
     let mut tables = Vec::new();
-    for entry in entries.into_iter().filter(|e| wanted.contains(&e.name)) {
+    for entry in entries {
         if entry.target_missing == Some(true) {
             tables.push(TableInfo {
                 name: entry.name,

@@ -11,6 +11,7 @@
 
 mod check;
 mod describe;
+mod metadata_cache;
 mod names;
 mod read;
 mod types;
@@ -54,6 +55,9 @@ pub struct AccessSelection {
     pub password: Option<String>,
     /// `--engine`.
     pub engine: Engine,
+    /// `--cache-metadata`: reuse (and keep) table lists and schemas by the
+    /// file's SHA-256.
+    pub cache_metadata: bool,
 }
 
 impl Default for AccessSelection {
@@ -62,6 +66,7 @@ impl Default for AccessSelection {
             tables: Vec::new(),
             password: None,
             engine: Engine::Jackcess,
+            cache_metadata: false,
         }
     }
 }
@@ -217,6 +222,7 @@ pub fn convert(
     options: &AccessOptions,
     progress: &dyn Progress,
 ) -> Result<AccessSummary, AccessError> {
+    refuse_unknown_tables_from_cache(input, options)?;
     let temp = TempDir::create(output).map_err(|source| AccessError::TempDir {
         target: output.to_path_buf(),
         source,
@@ -233,6 +239,28 @@ pub fn convert(
         notes,
         retries: attempted.retries,
     })
+}
+
+/// With `--cache-metadata` and `--tables`: a name the cached table list
+/// lacks is refused before Java starts.
+fn refuse_unknown_tables_from_cache(
+    input: &Path,
+    options: &AccessOptions,
+) -> Result<(), AccessError> {
+    let selection = &options.selection;
+    if !selection.cache_metadata || selection.tables.is_empty() {
+        return Ok(());
+    }
+    let cached =
+        metadata_cache::MetadataCache::for_database(input, options.jvm.jars_dir.as_deref())
+            .and_then(|cache| cache.load());
+    match cached {
+        Some(info) => {
+            let names: Vec<String> = info.tables.into_iter().map(|t| t.name).collect();
+            select_tables(&names, &selection.tables).map(drop)
+        }
+        None => Ok(()),
+    }
 }
 
 /// Runs `work` on a Java helper, with the retries of `jvm`, on a runtime of
