@@ -520,3 +520,54 @@ fn the_seed_flags_are_accepted() {
     )
     .assert_code(EXIT_OK);
 }
+
+// ---------------------------------------------------------------------------
+// The bundle's task script
+
+#[test]
+fn the_bundle_task_converts_one_file_keeping_its_folder_and_skips_it_next_time() {
+    let dir = TestDir::new();
+    let tools = dir.mkdir("tools");
+    std::fs::copy(crate::util::pyforge_bin(), tools.join("pyforge")).unwrap();
+    let jars = tools.join("jars");
+    std::fs::create_dir(&jars).unwrap();
+    for jar in std::fs::read_dir(crate::jars::real_jars()).unwrap() {
+        let jar = jar.unwrap().path();
+        std::fs::copy(&jar, jars.join(jar.file_name().unwrap())).unwrap();
+    }
+    let inbox = dir.mkdir("inbox");
+    std::fs::create_dir(inbox.join("2024")).unwrap();
+    std::fs::copy(
+        generated().join("types.accdb"),
+        inbox.join("2024/shop.accdb"),
+    )
+    .unwrap();
+    let outbox = dir.join("outbox");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/databricks/convert_one.py");
+    let run = || {
+        let out = std::process::Command::new("python3")
+            .arg(&script)
+            .args(["--input", inbox.join("2024/shop.accdb").to_str().unwrap()])
+            .args(["--inbox", inbox.to_str().unwrap()])
+            .args(["--outbox", outbox.to_str().unwrap()])
+            .args(["--tools", tools.to_str().unwrap()])
+            .env("TMPDIR", dir.mkdir("local"))
+            .env("PYFORGE_HOME", dir.join("home"))
+            .env_remove("PYFORGE_JARS_DIR")
+            .env("PYFORGE_PROGRESS", "0")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+        doc["inputs"][0]["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(run(), "converted");
+    assert!(listing(&outbox.join("2024/shop_parquet")).contains(&"Big.parquet".to_string()));
+    assert_eq!(run(), "up_to_date");
+}
