@@ -547,3 +547,24 @@ fn info_of_a_shared_fixture_matches_the_reference() {
     assert_eq!(freight["access_type"], "MONEY");
     assert_eq!(freight["parquet_type"], "Decimal128(19, 4)");
 }
+
+#[test]
+fn nan_infinities_and_negative_zero_reach_parquet_bit_for_bit() {
+    let dir = TestDir::new();
+    copy_in(&dir, &generated().join("floats.accdb"));
+    convert(&dir, &["floats.accdb"]).assert_code(EXIT_OK);
+    let batch = read_all(&dir.join("floats_parquet/Floats.parquet"));
+    let single = column(&batch, "single_col").as_primitive::<Float32Type>();
+    let double = column(&batch, "double_col").as_primitive::<Float64Type>();
+    let singles: Vec<u32> = (0..4).map(|i| single.value(i).to_bits()).collect();
+    let doubles: Vec<u64> = (0..4).map(|i| double.value(i).to_bits()).collect();
+    assert!(f32::from_bits(singles[0]).is_nan() && f64::from_bits(doubles[0]).is_nan());
+    assert_eq!(
+        singles[1..],
+        [f32::INFINITY, f32::NEG_INFINITY, -0.0f32].map(f32::to_bits)
+    );
+    assert_eq!(
+        doubles[1..],
+        [f64::INFINITY, f64::NEG_INFINITY, -0.0f64].map(f64::to_bits)
+    );
+}

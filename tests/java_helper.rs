@@ -37,7 +37,7 @@ use serde_json::{json, Value};
 use protocol::{
     ByeRequest, CancelRequest, ClientHello, CloseRequest, Column, Engine, ErrorKind, ErrorResponse,
     HelperHello, OpenRequest, Opened, ReadEnd, ReadRequest, Request, Response, SchemaRequest,
-    TableEntry, TableKind, TableSchema, TablesRequest, ValueType,
+    TableEntry, TableKind, TableSchema, TablesRequest, ValueEncoding, ValueType,
 };
 
 /// How long any single reply may take (UCanAccess loading a database is the
@@ -433,10 +433,27 @@ impl Helper {
             table: table.into(),
             batch_rows,
             limit,
+            values: None,
         }));
         match last {
             Response::ReadEnd(end) => Ok((rows, batches, end)),
             Response::Error(e) => Err(e),
+            other => self.fail(&format!("read {table}: {other:?}")),
+        }
+    }
+
+    /// Every row of `table` in the `values` encoding.
+    fn read_encoded(&mut self, table: &str, values: ValueEncoding) -> Vec<Vec<Value>> {
+        let id = self.id();
+        let (rows, _, last) = self.call(Request::Read(ReadRequest {
+            id,
+            table: table.into(),
+            batch_rows: None,
+            limit: None,
+            values: Some(values),
+        }));
+        match last {
+            Response::ReadEnd(_) => rows,
             other => self.fail(&format!("read {table}: {other:?}")),
         }
     }
@@ -714,6 +731,7 @@ fn the_helper_exits_when_stdin_closes() {
                 table: "Big".into(),
                 batch_rows: Some(1),
                 limit: None,
+                values: None,
             }),
         ];
         for request in &requests {
@@ -750,6 +768,7 @@ fn cancel_ends_a_read_early() {
             table: "Big".into(),
             batch_rows: Some(1),
             limit: None,
+            values: None,
         }))
         .unwrap();
         let stop = serde_json::to_string(&Request::Cancel(CancelRequest {
@@ -1064,6 +1083,65 @@ fn nan_and_infinities() {
         // all, so the whole file fails to open with that engine.
         let e = helper.open_err(&db, Engine::Ucanaccess, None);
         assert_eq!(e.kind, ErrorKind::Internal, "{e:?}");
+    });
+}
+
+/// The value a text-encoded cell stands for, in the compact form.
+fn as_compact(text: &Value, column: &Column) -> Value {
+    let float = |v: &Value| match v.as_str() {
+        Some("NaN") => f64::NAN,
+        Some("Infinity") => f64::INFINITY,
+        Some("-Infinity") => f64::NEG_INFINITY,
+        _ => v.as_f64().unwrap(),
+    };
+    match (text, column.value_type) {
+        (Value::Null, _) => Value::Null,
+        (v, ValueType::Float64) => json!(float(v).to_bits() as i64),
+        (v, ValueType::Float32) => json!((float(v) as f32).to_bits() as i32),
+        (Value::String(t), ValueType::Timestamp) => json!(chrono::NaiveDateTime::parse_from_str(
+            t,
+            "%Y-%m-%dT%H:%M:%S%.f"
+        )
+        .unwrap()
+        .and_utc()
+        .timestamp_micros()),
+        (Value::String(t), ValueType::Decimal) if column.scale.is_some() => {
+            let digits: String = t.chars().filter(|c| *c != '.').collect();
+            match digits.parse::<i64>() {
+                Ok(unscaled) => json!(unscaled),
+                Err(_) => text.clone(), // beyond 63 bits: stays text
+            }
+        }
+        (other, _) => other.clone(),
+    }
+}
+
+#[test]
+fn compact_values_carry_exactly_what_the_text_values_say() {
+    each_java(|java| {
+        let mut helper = Helper::start(java);
+        for (file, table) in [
+            ("types.accdb", "AllTypes"),
+            ("types.mdb", "AllTypes"),
+            ("floats.accdb", "Floats"),
+        ] {
+            helper.open_ok(&generated().join(file), Engine::Jackcess, None);
+            let columns = helper.schema(table).unwrap().columns;
+            let text = helper.read_encoded(table, ValueEncoding::Text);
+            let compact = helper.read_encoded(table, ValueEncoding::Compact);
+            assert_eq!(text.len(), compact.len());
+            for (t, c) in text.iter().zip(&compact) {
+                for ((tv, cv), column) in t.iter().zip(c).zip(&columns) {
+                    assert_eq!(
+                        &as_compact(tv, column),
+                        cv,
+                        "{file} {table}.{}: text {tv}",
+                        column.name
+                    );
+                }
+            }
+            helper.close();
+        }
     });
 }
 

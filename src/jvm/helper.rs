@@ -17,7 +17,7 @@ use super::process::{HelperProcess, ProcessError};
 use super::protocol::{
     self, ClientHello, Engine, ErrorKind, HelperHello, Mirror, OpenRequest, Opened, ReadEnd,
     ReadRequest, Request, RequestId, Response, SchemaRequest, TableList, TableSchema,
-    TablesRequest,
+    TablesRequest, ValueEncoding,
 };
 use super::retry::{self, RetryPolicy, Verdict};
 
@@ -261,6 +261,7 @@ impl Helper {
         &mut self,
         table: &str,
         batch_rows: u32,
+        values: ValueEncoding,
         mut on_rows: impl FnMut(Vec<Vec<serde_json::Value>>) -> Result<(), E>,
     ) -> Result<Result<ReadEnd, E>, HelperError> {
         let id = self.id();
@@ -270,6 +271,7 @@ impl Helper {
                 table: table.to_string(),
                 batch_rows: Some(batch_rows),
                 limit: None,
+                values: Some(values),
             }))
             .await?;
         loop {

@@ -66,7 +66,7 @@
 //! # Example
 //!
 //! ```text
-//! <- {"type":"hello","protocol_version":1,"helper_version":"0.1.0","java_version":"17.0.15","java_vendor":"Debian","jars":[{"name":"jackcess","version":"3.0.1","file":"jackcess-3.0.1.jar"}],"features":["engine_jackcess","engine_ucanaccess","cancel"]}
+//! <- {"type":"hello","protocol_version":1,"helper_version":"0.1.0","java_version":"17.0.15","java_vendor":"Debian","jars":[{"name":"jackcess","version":"3.0.1","file":"jackcess-3.0.1.jar"}],"features":["engine_jackcess","engine_ucanaccess","cancel","compact_values"]}
 //! -> {"type":"hello","protocol_version":1,"client":"pyforge 0.1.0"}
 //! -> {"type":"open","id":1,"path":"/data/shop.accdb","engine":"jackcess"}
 //! <- {"type":"opened","id":1,"engine":"jackcess","file_format":"V2010","charset":"UTF-16LE","password_protected":false}
@@ -103,6 +103,10 @@
 //! | `guid` | Replication ID | string `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`, upper case |
 //! | `binary` | OLE Object, Binary, column types Jackcess cannot decode | string, standard base64 with padding, of the bytes as stored (OLE wrapper included) |
 //! | `complex` | Attachment, multi-value, version history | string holding a JSON document (below) |
+//!
+//! That is the `text` encoding. A `read` may ask for `"values":"compact"`
+//! instead, which sends timestamps, floats and scaled decimals as integers
+//! (see [`ValueEncoding`]); pyforge does, except for `--all-strings`.
 //!
 //! Complex values, as the JSON text inside the string (an empty list is
 //! `"[]"`, never null):
@@ -306,6 +310,24 @@ pub struct ReadRequest {
     /// Stop after this many rows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u64>,
+    /// How values travel: `text` (default, the table of value types above)
+    /// or `compact` (feature `compact_values`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<ValueEncoding>,
+}
+
+/// The encodings of row values. `compact` writes as JSON integers what
+/// costs most to write and parse as text: `timestamp` as microseconds since
+/// 1970-01-01T00:00 of the wall clock (read as if it were UTC), `float32` and
+/// `float64` as their IEEE 754 bits (`floatToRawIntBits`,
+/// `doubleToRawLongBits`: NaN, infinities and -0.0 included), and a
+/// `decimal` with a `scale` as its unscaled value when that fits in 63 bits
+/// (else the text form). Every other type is as in `text`. Since version 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueEncoding {
+    Text,
+    Compact,
 }
 
 /// End the `read` whose id is `target` early: it stops before its next row
@@ -385,7 +407,7 @@ pub struct HelperHello {
     pub jars: Vec<JarInfo>,
     /// What this helper can do: `engine_jackcess`, `engine_ucanaccess`
     /// (only when jackcess, ucanaccess and hsqldb are all present),
-    /// `cancel`.
+    /// `cancel`, `compact_values` (see [`ValueEncoding`]).
     pub features: Vec<String>,
 }
 

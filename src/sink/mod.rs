@@ -7,6 +7,7 @@
 //! [`TempDir`] does the same for a directory of files).
 
 mod atomic;
+mod background;
 mod names;
 mod spark_types;
 
@@ -22,6 +23,7 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
 pub use atomic::{CommitError, TempDir, TempFile};
+pub use background::BackgroundSink;
 pub use names::unique_ignoring_case;
 
 /// Footer key read by Spark 3.x: with it, dates before 1582 and timestamps

@@ -424,16 +424,17 @@ async fn convert_table(
         source,
     };
     let target = dir.join(file);
-    let mut sink = match ParquetSink::create(&target, &arrow_schema, metadata, &options.sink) {
+    let sink = match ParquetSink::create(&target, &arrow_schema, metadata, &options.sink) {
         Ok(sink) => sink,
         Err(e) => return Ok(Err(sink_error(e))),
     };
-    let read =
-        match read::read_table(helper, &schema, &arrow_schema, Some(&mut sink), progress).await {
+    let mut read =
+        match read::read_table(helper, &schema, &arrow_schema, Some(sink), progress).await {
             Ok(Ok(read)) => read,
             Ok(Err(e)) => return Ok(Err(e)),
             Err(e) => return table_failure(table, e).map(Err),
         };
+    let sink = read.sink.take().expect("the sink comes back");
     let note = match read.shortfall() {
         None => None,
         Some(shortfall) if options.allow_partial => Some(format!(

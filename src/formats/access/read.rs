@@ -13,9 +13,9 @@ use arrow_schema::{Schema, SchemaRef};
 use super::types::{self, ColumnBuilder};
 use super::AccessError;
 use crate::jvm::helper::{Helper, HelperError};
-use crate::jvm::protocol::{ErrorKind, TableSchema};
+use crate::jvm::protocol::{ErrorKind, TableSchema, ValueEncoding};
 use crate::progress::Progress;
-use crate::sink::{ParquetSink, SinkError};
+use crate::sink::{BackgroundSink, ParquetSink};
 
 /// Rows per `rows` message asked of the helper.
 const READ_BATCH_ROWS: u32 = 5000;
@@ -23,7 +23,6 @@ const READ_BATCH_ROWS: u32 = 5000;
 const SINK_BATCH_ROWS: usize = 64 * 1024;
 
 /// How reading one table ended.
-#[derive(Debug, Clone)]
 pub(super) struct TableRead {
     pub table: String,
     /// Rows read (and handed to the sink, if there was one).
@@ -32,6 +31,8 @@ pub(super) struct TableRead {
     pub row_count: u64,
     /// The helper's message when damage stopped the read early.
     pub damage: Option<String>,
+    /// The sink, every batch written, ready to be finished.
+    pub sink: Option<ParquetSink>,
 }
 
 impl TableRead {
@@ -68,7 +69,8 @@ pub(super) fn arrow_schema(schema: &TableSchema, all_strings: bool) -> SchemaRef
 /// A failure of this side while rows stream in: the read is abandoned.
 enum RowsFailure {
     Value(types::ValueError),
-    Sink(SinkError),
+    /// The Parquet writer stopped on an error (`BackgroundSink::finish` has it).
+    SinkStopped,
 }
 
 /// Reads every row of `schema.table` into batches of `arrow_schema`, writing
@@ -78,14 +80,25 @@ pub(super) async fn read_table(
     helper: &mut Helper,
     schema: &TableSchema,
     arrow_schema: &SchemaRef,
-    mut sink: Option<&mut ParquetSink>,
+    sink: Option<ParquetSink>,
     progress: &dyn Progress,
 ) -> Result<Result<TableRead, AccessError>, HelperError> {
     let table = schema.table.clone();
+    // Compact values (integers for timestamps, floats and decimals) cost
+    // far less to write and parse; `--all-strings` wants the text forms.
+    let all_text = arrow_schema
+        .fields()
+        .iter()
+        .all(|f| *f.data_type() == arrow_schema::DataType::Utf8);
+    let encoding = if all_text {
+        ValueEncoding::Text
+    } else {
+        ValueEncoding::Compact
+    };
     let mut builders: Vec<ColumnBuilder> = arrow_schema
         .fields()
         .iter()
-        .map(|f| ColumnBuilder::new(f.data_type()))
+        .map(|f| ColumnBuilder::new(f.data_type(), encoding))
         .collect();
     let names: Vec<&str> = arrow_schema
         .fields()
@@ -96,18 +109,21 @@ pub(super) async fn read_table(
     let mut rows = 0u64;
     progress.start_rows(&table, schema.row_count);
 
-    let mut flush = |builders: &mut Vec<ColumnBuilder>| -> Result<(), RowsFailure> {
+    // Parquet is encoded on a thread of its own, so the helper's pipe is
+    // drained while a batch is written.
+    let writer = sink.map(BackgroundSink::start);
+    let flush = |builders: &mut Vec<ColumnBuilder>| -> Result<(), RowsFailure> {
         let arrays = builders.iter_mut().map(ColumnBuilder::finish).collect();
         let batch =
             RecordBatch::try_new(arrow_schema.clone(), arrays).expect("builders match the schema");
-        match sink.as_deref_mut() {
-            Some(sink) => sink.write(&batch).map_err(RowsFailure::Sink),
-            None => Ok(()),
+        match writer.as_ref() {
+            Some(writer) if !writer.write(batch) => Err(RowsFailure::SinkStopped),
+            _ => Ok(()),
         }
     };
 
     let read = helper
-        .read(&table, READ_BATCH_ROWS, |batch| {
+        .read(&table, READ_BATCH_ROWS, encoding, |batch| {
             let count = batch.len();
             for row in batch {
                 for ((builder, value), name) in builders.iter_mut().zip(&row).zip(&names) {
@@ -136,7 +152,7 @@ pub(super) async fn read_table(
         Ok(Err(RowsFailure::Value(source))) => {
             return Ok(Err(AccessError::Value { table, source }))
         }
-        Ok(Err(RowsFailure::Sink(source))) => return Ok(Err(AccessError::Sink { table, source })),
+        Ok(Err(RowsFailure::SinkStopped)) => None,
         Err(HelperError::Reported {
             kind: ErrorKind::Corrupt,
             message,
@@ -144,14 +160,18 @@ pub(super) async fn read_table(
         Err(other) => return Err(other),
     };
     if pending > 0 {
-        if let Err(RowsFailure::Sink(source)) = flush(&mut builders) {
-            return Ok(Err(AccessError::Sink { table, source }));
-        }
+        // A stopped writer reports its error from `finish` below.
+        let _ = flush(&mut builders);
     }
+    let sink = match writer.map(BackgroundSink::finish).transpose() {
+        Ok(sink) => sink,
+        Err(source) => return Ok(Err(AccessError::Sink { table, source })),
+    };
     Ok(Ok(TableRead {
         table,
         rows,
         row_count: schema.row_count,
         damage,
+        sink,
     }))
 }

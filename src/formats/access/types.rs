@@ -15,7 +15,7 @@ use arrow_schema::{DataType, Field, TimeUnit};
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::jvm::protocol::{Column, ValueType};
+use crate::jvm::protocol::{Column, ValueEncoding, ValueType};
 
 /// Access' largest Decimal precision; used when the helper gives none.
 const DEFAULT_DECIMAL_PRECISION: u8 = 28;
@@ -72,8 +72,9 @@ pub enum ColumnBuilder {
     Int16(Int16Builder),
     Int32(Int32Builder),
     Int64(Int64Builder),
-    Float32(Float32Builder),
-    Float64(Float64Builder),
+    /// `true`: values arrive as IEEE bits (`compact` encoding).
+    Float32(Float32Builder, bool),
+    Float64(Float64Builder, bool),
     Decimal(Decimal128Builder, u8, i8),
     Timestamp(TimestampMicrosecondBuilder),
     Utf8(StringBuilder),
@@ -81,15 +82,18 @@ pub enum ColumnBuilder {
 }
 
 impl ColumnBuilder {
-    pub fn new(data_type: &DataType) -> ColumnBuilder {
+    /// A builder for `data_type`, reading values in the `encoding` the
+    /// helper was asked for (see `jvm::protocol::ValueEncoding`).
+    pub fn new(data_type: &DataType, encoding: ValueEncoding) -> ColumnBuilder {
+        let bits = encoding == ValueEncoding::Compact;
         match data_type {
             DataType::Boolean => ColumnBuilder::Boolean(BooleanBuilder::new()),
             DataType::UInt8 => ColumnBuilder::UInt8(UInt8Builder::new()),
             DataType::Int16 => ColumnBuilder::Int16(Int16Builder::new()),
             DataType::Int32 => ColumnBuilder::Int32(Int32Builder::new()),
             DataType::Int64 => ColumnBuilder::Int64(Int64Builder::new()),
-            DataType::Float32 => ColumnBuilder::Float32(Float32Builder::new()),
-            DataType::Float64 => ColumnBuilder::Float64(Float64Builder::new()),
+            DataType::Float32 => ColumnBuilder::Float32(Float32Builder::new(), bits),
+            DataType::Float64 => ColumnBuilder::Float64(Float64Builder::new(), bits),
             DataType::Decimal128(p, s) => ColumnBuilder::Decimal(Decimal128Builder::new(), *p, *s),
             DataType::Timestamp(_, _) => {
                 ColumnBuilder::Timestamp(TimestampMicrosecondBuilder::new())
@@ -135,23 +139,36 @@ impl ColumnBuilder {
             ColumnBuilder::Int64(b) => {
                 b.append_value(value.as_i64().ok_or_else(|| bad("a 64-bit integer"))?)
             }
-            ColumnBuilder::Float32(b) => {
+            ColumnBuilder::Float32(b, true) => b.append_value(f32::from_bits(
+                value
+                    .as_i64()
+                    .and_then(|v| i32::try_from(v).ok())
+                    .ok_or_else(|| bad("float bits"))? as u32,
+            )),
+            ColumnBuilder::Float32(b, false) => {
                 b.append_value(float(value).ok_or_else(|| bad("a number"))? as f32)
             }
-            ColumnBuilder::Float64(b) => {
+            ColumnBuilder::Float64(b, true) => b.append_value(f64::from_bits(
+                value.as_i64().ok_or_else(|| bad("double bits"))? as u64,
+            )),
+            ColumnBuilder::Float64(b, false) => {
                 b.append_value(float(value).ok_or_else(|| bad("a number"))?)
             }
+            // Text, or (compact) the unscaled value as an integer.
             ColumnBuilder::Decimal(b, _, scale) => b.append_value(
-                value
-                    .as_str()
-                    .and_then(|text| parse_decimal(text, *scale))
-                    .ok_or_else(|| bad("a decimal"))?,
+                match value {
+                    Value::Number(n) => n.as_i64().map(i128::from),
+                    _ => value.as_str().and_then(|text| parse_decimal(text, *scale)),
+                }
+                .ok_or_else(|| bad("a decimal"))?,
             ),
+            // ISO text, or (compact) microseconds since 1970 as an integer.
             ColumnBuilder::Timestamp(b) => b.append_value(
-                value
-                    .as_str()
-                    .and_then(parse_timestamp)
-                    .ok_or_else(|| bad("a date-time"))?,
+                match value {
+                    Value::Number(n) => n.as_i64(),
+                    _ => value.as_str().and_then(parse_timestamp),
+                }
+                .ok_or_else(|| bad("a date-time"))?,
             ),
             ColumnBuilder::Utf8(b) => match value {
                 Value::String(text) => b.append_value(text),
@@ -174,8 +191,8 @@ impl ColumnBuilder {
             ColumnBuilder::Int16(b) => b.append_null(),
             ColumnBuilder::Int32(b) => b.append_null(),
             ColumnBuilder::Int64(b) => b.append_null(),
-            ColumnBuilder::Float32(b) => b.append_null(),
-            ColumnBuilder::Float64(b) => b.append_null(),
+            ColumnBuilder::Float32(b, _) => b.append_null(),
+            ColumnBuilder::Float64(b, _) => b.append_null(),
             ColumnBuilder::Decimal(b, _, _) => b.append_null(),
             ColumnBuilder::Timestamp(b) => b.append_null(),
             ColumnBuilder::Utf8(b) => b.append_null(),
@@ -191,8 +208,8 @@ impl ColumnBuilder {
             ColumnBuilder::Int16(b) => Arc::new(b.finish()),
             ColumnBuilder::Int32(b) => Arc::new(b.finish()),
             ColumnBuilder::Int64(b) => Arc::new(b.finish()),
-            ColumnBuilder::Float32(b) => Arc::new(b.finish()),
-            ColumnBuilder::Float64(b) => Arc::new(b.finish()),
+            ColumnBuilder::Float32(b, _) => Arc::new(b.finish()),
+            ColumnBuilder::Float64(b, _) => Arc::new(b.finish()),
             ColumnBuilder::Decimal(b, p, s) => Arc::new(
                 b.finish()
                     .with_precision_and_scale(*p, *s)

@@ -129,7 +129,7 @@ async fn real_helper_lists_schemas_and_streams_rows() {
         let schema = helper.schema(&table.name).await.expect("schema");
         let mut rows = 0u64;
         let end = helper
-            .read(&table.name, 100, |batch| {
+            .read(&table.name, 100, ValueEncoding::Text, |batch| {
                 for row in &batch {
                     assert_eq!(row.len(), schema.columns.len());
                 }
@@ -157,7 +157,7 @@ async fn a_helper_dying_mid_stream_is_a_recoverable_process_error() {
     let mut helper = Helper::start(&config).await.expect("handshake");
     let mut seen = 0;
     let error = helper
-        .read("t", 10, |batch| {
+        .read("t", 10, ValueEncoding::Text, |batch| {
             seen += batch.len();
             Ok::<(), ()>(())
         })

@@ -7,7 +7,9 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -156,6 +158,7 @@ public final class Main {
             f.add("engine_ucanaccess");
         }
         f.add("cancel");
+        f.add("compact_values");
         return f.toArray(new String[0]);
     }
 
@@ -522,6 +525,12 @@ public final class Main {
         if (req.get("limit") != null && limit < 0) {
             throw new HelperException(Errors.BAD_REQUEST, "limit must not be negative");
         }
+        String values = optionalString(req, "values");
+        if (values != null && !values.equals("text") && !values.equals("compact")) {
+            throw new HelperException(
+                    Errors.BAD_REQUEST, "values must be 'text' or 'compact', not '" + values + "'");
+        }
+        boolean compact = "compact".equals(values);
         long start = System.nanoTime();
         long sent = 0;
         boolean wasCancelled = false;
@@ -529,8 +538,10 @@ public final class Main {
         try {
             List<ColumnInfo> cols = rows.columns();
             ValueType[] types = new ValueType[cols.size()];
+            boolean[] scaled = new boolean[cols.size()];
             for (int i = 0; i < types.length; i++) {
                 types[i] = cols.get(i).valueType;
+                scaled[i] = cols.get(i).scale != null;
             }
             StringBuilder sb = new StringBuilder(1 << 16);
             int inBatch = 0;
@@ -561,7 +572,7 @@ public final class Main {
                 } else {
                     sb.append(',');
                 }
-                row(sb, types, row);
+                row(sb, types, scaled, compact, row);
                 inBatch++;
                 if (inBatch >= batchRows || sb.length() >= BATCH_CHARS) {
                     sb.append("]}");
@@ -600,8 +611,12 @@ public final class Main {
         }
     }
 
-    /** One row as a JSON array, each value encoded by its column's value type. */
-    private static void row(StringBuilder sb, ValueType[] types, Object[] row) {
+    /**
+     * One row as a JSON array, each value encoded by its column's value type: as text, or in the
+     * compact form (timestamps, floats and decimals with a scale as integers; see the protocol).
+     */
+    private static void row(
+            StringBuilder sb, ValueType[] types, boolean[] scaled, boolean compact, Object[] row) {
         sb.append('[');
         for (int i = 0; i < row.length; i++) {
             if (i > 0) {
@@ -623,15 +638,39 @@ public final class Main {
                     sb.append(((Number) v).longValue());
                     break;
                 case FLOAT32:
-                    Json.float32(sb, ((Number) v).floatValue());
+                    if (compact) {
+                        sb.append(Float.floatToRawIntBits(((Number) v).floatValue()));
+                    } else {
+                        Json.float32(sb, ((Number) v).floatValue());
+                    }
                     break;
                 case FLOAT64:
-                    Json.float64(sb, ((Number) v).doubleValue());
+                    if (compact) {
+                        sb.append(Double.doubleToRawLongBits(((Number) v).doubleValue()));
+                    } else {
+                        Json.float64(sb, ((Number) v).doubleValue());
+                    }
+                    break;
+                case DECIMAL:
+                    {
+                        BigDecimal d = (BigDecimal) v;
+                        if (compact && scaled[i] && d.unscaledValue().bitLength() < 64) {
+                            sb.append(d.unscaledValue().longValue());
+                        } else {
+                            Json.string(sb, d.toPlainString());
+                        }
+                    }
                     break;
                 case TIMESTAMP:
-                    sb.append('"');
-                    Values.isoDateTime(sb, (LocalDateTime) v);
-                    sb.append('"');
+                    if (compact) {
+                        LocalDateTime t = (LocalDateTime) v;
+                        sb.append(
+                                t.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + t.getNano() / 1000);
+                    } else {
+                        sb.append('"');
+                        Values.isoDateTime(sb, (LocalDateTime) v);
+                        sb.append('"');
+                    }
                     break;
                 case BINARY:
                     sb.append('"').append(Values.base64((byte[]) v)).append('"');

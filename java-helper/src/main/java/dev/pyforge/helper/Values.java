@@ -99,11 +99,11 @@ final class Values {
      * and are rounded half-up to the declared scale, as Access displays them and as UCanAccess'
      * HSQLDB mirror stores them.
      */
-    static String decimal(BigDecimal d, Integer scale) {
+    static BigDecimal decimal(BigDecimal d, Integer scale) {
         if (scale != null && d.scale() != scale) {
             d = d.setScale(scale, RoundingMode.HALF_UP);
         }
-        return d.toPlainString();
+        return d;
     }
 
     /** A GUID as {@code {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}}, upper case. */
