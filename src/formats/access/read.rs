@@ -8,12 +8,12 @@
 use std::sync::Arc;
 
 use arrow_array::RecordBatch;
-use arrow_schema::{Schema, SchemaRef};
+use arrow_schema::{DataType, Schema, SchemaRef};
 
 use super::types::{self, ColumnBuilder};
 use super::AccessError;
 use crate::jvm::helper::{Helper, HelperError};
-use crate::jvm::protocol::{ErrorKind, TableSchema, ValueEncoding};
+use crate::jvm::protocol::{ErrorKind, TableSchema, ValueEncoding, ValueType};
 use crate::progress::Progress;
 use crate::sink::{BackgroundSink, ParquetSink};
 
@@ -66,6 +66,30 @@ pub(super) fn arrow_schema(schema: &TableSchema, all_strings: bool) -> SchemaRef
     Arc::new(Schema::new(fields))
 }
 
+/// Compact values (integers for timestamps, floats and scaled decimals) cost
+/// far less to write and parse than text; but a column written as text
+/// (`--all-strings`) needs the text form of such values.
+fn encoding_for(schema: &TableSchema, arrow_schema: &SchemaRef) -> ValueEncoding {
+    let texts_a_compact_value =
+        schema
+            .columns
+            .iter()
+            .zip(arrow_schema.fields())
+            .any(|(column, field)| {
+                let compact_type = matches!(
+                    column.value_type,
+                    ValueType::Timestamp | ValueType::Float32 | ValueType::Float64
+                ) || (column.value_type == ValueType::Decimal
+                    && column.scale.is_some());
+                compact_type && *field.data_type() == DataType::Utf8
+            });
+    if texts_a_compact_value {
+        ValueEncoding::Text
+    } else {
+        ValueEncoding::Compact
+    }
+}
+
 /// A failure of this side while rows stream in: the read is abandoned.
 enum RowsFailure {
     Value(types::ValueError),
@@ -84,17 +108,7 @@ pub(super) async fn read_table(
     progress: &dyn Progress,
 ) -> Result<Result<TableRead, AccessError>, HelperError> {
     let table = schema.table.clone();
-    // Compact values (integers for timestamps, floats and decimals) cost
-    // far less to write and parse; `--all-strings` wants the text forms.
-    let all_text = arrow_schema
-        .fields()
-        .iter()
-        .all(|f| *f.data_type() == arrow_schema::DataType::Utf8);
-    let encoding = if all_text {
-        ValueEncoding::Text
-    } else {
-        ValueEncoding::Compact
-    };
+    let encoding = encoding_for(schema, arrow_schema);
     let mut builders: Vec<ColumnBuilder> = arrow_schema
         .fields()
         .iter()
