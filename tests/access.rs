@@ -366,18 +366,22 @@ fn a_file_that_is_not_an_access_database_fails_and_leaves_nothing() {
 fn force_replaces_the_output_directory_whole() {
     let dir = TestDir::new();
     copy_in(&dir, &generated().join("types.mdb"));
-    convert(&dir, &["types.mdb"]).assert_code(EXIT_OK);
+    convert(&dir, &["types.mdb", "--tables", "Empty"]).assert_code(EXIT_OK);
     let out = dir.join("types_parquet");
-    std::fs::write(out.join("stale.parquet"), b"old").unwrap();
     convert(&dir, &["types.mdb"])
         .assert_code(EXIT_FAILED)
         .stderr_has("--force");
-    assert!(out.join("stale.parquet").exists());
-    convert(&dir, &["types.mdb", "--force"]).assert_code(EXIT_OK);
-    let files = listing(&out);
-    assert!(!files.contains(&"stale.parquet".to_string()), "{files:?}");
-    assert!(files.contains(&"AllTypes.parquet".to_string()), "{files:?}");
+    assert_eq!(listing(&out), ["Empty.parquet"]);
+    convert(&dir, &["types.mdb", "--tables", "AllTypes", "--force"]).assert_code(EXIT_OK);
+    // Replaced whole, never merged: the table left out is gone.
+    assert_eq!(listing(&out), ["AllTypes.parquet"]);
     assert_eq!(listing(dir.path()), ["types.mdb", "types_parquet"]);
+    // A file pyforge did not write makes the folder someone else's.
+    std::fs::write(out.join("stale.parquet"), b"old").unwrap();
+    convert(&dir, &["types.mdb", "--force"])
+        .assert_code(EXIT_FAILED)
+        .stderr_has("stale.parquet");
+    assert!(out.join("stale.parquet").exists());
 }
 
 #[test]

@@ -178,13 +178,13 @@ fn flags_beat_variables_beat_environment_defaults() {
 
 /// A volume root holding catalog `main`, schema `sales`, volume `raw`, and
 /// a local temp dir: (root, temp).
-fn volumes(dir: &TestDir) -> (PathBuf, PathBuf) {
+pub fn volumes(dir: &TestDir) -> (PathBuf, PathBuf) {
     let root = dir.mkdir("volumes");
     std::fs::create_dir_all(root.join("main/sales/raw")).unwrap();
     (root, dir.mkdir("local-tmp"))
 }
 
-fn on_volumes(dir: &TestDir, root: &Path, temp: &Path, args: &[&str]) -> TestCommand {
+pub fn on_volumes(dir: &TestDir, root: &Path, temp: &Path, args: &[&str]) -> TestCommand {
     pyforge(dir, args)
         .env("PYFORGE_VOLUMES_ROOT", root)
         .env("PYFORGE_TEMP_DIR", temp)
@@ -263,7 +263,7 @@ fn csv_and_access_on_a_volume_convert_through_local_disk() {
         .expect("an open request");
     let temp_text = temp.to_str().unwrap();
     assert!(
-        opened.contains(&format!("{temp_text}/pyforge-stage-")) && opened.contains("types.accdb"),
+        opened.contains(&format!("{temp_text}/.pyforge-stage.")) && opened.contains("types.accdb"),
         "{opened}"
     );
     assert!(!opened.contains(root.to_str().unwrap()), "{opened}");

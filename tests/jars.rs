@@ -742,6 +742,20 @@ fn verify_detects_a_tampered_file_and_install_repairs_it() {
     bytes[0] ^= 0x01;
     std::fs::write(&victim, &bytes).unwrap();
 
+    // A conversion refuses to run a tampered set, and says how to repair it.
+    std::fs::copy(
+        crate::java_helper::generated().join("types.mdb"),
+        dir.join("types.mdb"),
+    )
+    .unwrap();
+    dir.cmd()
+        .args(["convert", "types.mdb", "--jars-dir"])
+        .arg(&cache)
+        .assert_code(EXIT_FAILED)
+        .stderr_has("hsqldb-2.5.0.jar does not match the pinned SHA-256")
+        .stderr_has("pyforge jars install");
+    assert!(!dir.join("types_parquet").exists());
+
     let out = jars(&dir)
         .args(["verify", "--jars-dir"])
         .arg(&cache)

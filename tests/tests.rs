@@ -22,6 +22,8 @@ mod databricks;
 mod env_info;
 mod interrupt;
 mod jars;
+mod java_faults;
 mod java_helper;
+mod output_safety;
 mod parquet_output;
 mod spark;

@@ -76,10 +76,11 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
         }
     };
     let settings = args.jvm.settings_from(environment.settings.clone());
-    let (java, java_error) = match java::find(settings.java.as_deref()) {
-        Ok(java) => (Some(java), None),
-        Err(e) => (None, Some(with_hint(&e.to_string(), e.hint()))),
-    };
+    let (java, java_error) =
+        match java::find(settings.java.as_deref(), settings.java_probe_timeout()) {
+            Ok(java) => (Some(java), None),
+            Err(e) => (None, Some(with_hint(&e.to_string(), e.hint()))),
+        };
     let mut environment = environment;
     environment.capabilities.java = Some(environment::Check {
         ok: java.is_some(),
@@ -103,7 +104,8 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
                 let mut path = vec![jar];
                 path.extend(classpath);
                 let config = settings.config_for(java, path);
-                jvm_options = config.jvm_options();
+                jvm_options =
+                    config.jvm_options(&config.temp_dir.join(".pyforge-helper.<pid>-<n>.tmp"));
                 if !args.no_start && jar_set.installed {
                     start_helper(&config, &mut helper);
                 }

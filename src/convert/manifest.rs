@@ -3,12 +3,16 @@
 //!
 //! `out.parquet` (or the folder `db_parquet/`) gets
 //! `.out.parquet.pyforge.json`: hidden, so Spark and Auto Loader never list
-//! it, and written last, so its presence means the output is complete.
+//! it, and written last (all or nothing, under a temporary name), so its
+//! presence means the output is complete. A directory's manifest lists the
+//! files pyforge wrote in it, which is how `--force` tells its own earlier
+//! output from a folder that holds someone else's files (`ownership`).
 //!
 //! ```json
-//! { "schema_version": 1, "pyforge_version": "0.1.0", "output": "out.parquet",
-//!   "input": { "name": "in.csv", "size": 1234, "mtime_ns": 1732540000000000000,
-//!              "sha256": "…" } }
+//! { "schema_version": 1, "pyforge_version": "0.1.0", "output": "db_parquet",
+//!   "input": { "name": "db.mdb", "size": 1234, "mtime_ns": 1732540000000000000,
+//!              "sha256": "…" },
+//!   "files": ["Orders.parquet", "Customers.parquet"] }
 //! ```
 //!
 //! An output is up to date when its manifest names an input of the same
@@ -21,14 +25,34 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-use crate::databricks::volumes::write_whole;
+use crate::files::{sha256_file, write_atomic};
 
+/// What a manifest says about an output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Manifest {
+pub struct Manifest {
     schema_version: u32,
     pyforge_version: String,
     output: String,
     input: InputFacts,
+    /// For a directory: the names of the files written in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    files: Option<Vec<String>>,
+}
+
+impl Manifest {
+    /// The file name of the input the output was converted from.
+    pub fn input_name(&self) -> &str {
+        &self.input.name
+    }
+
+    /// Whether pyforge wrote the entry `name` of a directory output. A
+    /// manifest older than the file lists vouches for Parquet files only.
+    pub fn lists_file(&self, name: &str) -> bool {
+        match &self.files {
+            Some(files) => files.iter().any(|f| f == name),
+            None => name.ends_with(".parquet"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,8 +85,19 @@ pub fn path_for(output: &Path) -> PathBuf {
 }
 
 /// Writes the manifest of `output`, converted from `input` (hashing it when
-/// `hash`). Written as one new file front to back, which volumes allow.
+/// `hash`), listing the files of a directory output. All or nothing: an old
+/// manifest stays whole when this fails.
 pub fn write(output: &Path, input: &Path, hash: bool) -> std::io::Result<()> {
+    let files = if output.is_dir() {
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(output)? {
+            names.push(entry?.file_name().to_string_lossy().into_owned());
+        }
+        names.sort();
+        Some(names)
+    } else {
+        None
+    };
     let manifest = Manifest {
         schema_version: 1,
         pyforge_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -71,20 +106,27 @@ pub fn write(output: &Path, input: &Path, hash: bool) -> std::io::Result<()> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         input: facts(input, hash)?,
+        files,
     };
     let mut bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serializes");
     bytes.push(b'\n');
-    write_whole(&path_for(output), &bytes)
+    write_atomic(&path_for(output), &bytes)
+}
+
+/// The manifest of `output`, if it has a readable one.
+pub fn read(output: &Path) -> Option<Manifest> {
+    let bytes = std::fs::read(path_for(output)).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Compares an existing `output` with `input` through its manifest.
 pub fn freshness(output: &Path, input: &Path) -> Freshness {
-    let Some(manifest) = std::fs::read(path_for(output))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
-    else {
+    let Some(manifest) = read(output) else {
         return Freshness::Unknown;
     };
+    if manifest.input.name != file_name(input) {
+        return Freshness::Unknown;
+    }
     if !output.exists() {
         return Freshness::Unknown;
     }
@@ -98,7 +140,7 @@ pub fn freshness(output: &Path, input: &Path) -> Freshness {
     if now.mtime_ns == then.mtime_ns {
         return Freshness::UpToDate;
     }
-    match (&then.sha256, crate::digest::sha256_file(input)) {
+    match (&then.sha256, sha256_file(input)) {
         (Some(old), Ok(new)) if *old == new => Freshness::UpToDate,
         _ => Freshness::Stale,
     }
@@ -111,18 +153,21 @@ fn facts(input: &Path, hash: bool) -> std::io::Result<InputFacts> {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     Ok(InputFacts {
-        name: input
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        name: file_name(input),
         size: meta.len(),
         mtime_ns,
         sha256: if hash {
-            Some(crate::digest::sha256_file(input)?)
+            Some(sha256_file(input)?)
         } else {
             None
         },
     })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

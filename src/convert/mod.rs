@@ -2,11 +2,14 @@
 //!
 //! `plan` turns paths into jobs; `run` executes them (several at once with
 //! `--jobs`), each through its format's reader into the Parquet sink, with
-//! `staging` routing volume inputs and outputs through local disk and a
-//! `manifest` written beside each complete output for `--skip-existing`; the
+//! `staging` routing volume inputs and outputs through local disk; `commit`
+//! puts each finished output in place with its `manifest` (for
+//! `--skip-existing`), replacing only what `ownership` allows; the
 //! reports it returns are rendered by the CLI layer (text or `--json`).
 
+pub mod commit;
 pub mod manifest;
+pub mod ownership;
 pub mod plan;
 pub mod run;
 pub mod staging;

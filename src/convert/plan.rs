@@ -4,12 +4,15 @@
 //! expanding directories and globs, telling a trailing OUTPUT from an input,
 //! output names (pyforge-cli 1.0.9's layout), and the rules that keep a run
 //! safe: an input is never an output, two inputs never share an output, and
-//! an existing output is only replaced with `--force`.
+//! an existing output is only replaced with `--force`, and only when
+//! `ownership` allows it (never a folder holding an input or files pyforge
+//! did not write).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::manifest::{self, Freshness};
+use super::ownership;
 use crate::formats::{Format, OutputLayout};
 
 /// What the user asked for.
@@ -248,6 +251,7 @@ pub fn plan(request: &PlanRequest) -> Result<Plan, PlanError> {
         files.extend(expand(path, &mut plan.rejected));
     }
 
+    let all_inputs: Vec<PathBuf> = files.iter().map(|(input, _)| input.clone()).collect();
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
     for (input, format) in files {
         let text = text_output.unwrap_or(format.default_output_is_text());
@@ -290,15 +294,23 @@ pub fn plan(request: &PlanRequest) -> Result<Plan, PlanError> {
             output,
             replace: request.force,
         };
-        if job.output.exists() {
-            match (
-                request.skip_existing,
-                manifest::freshness(&job.output, &job.input),
-            ) {
-                (true, Freshness::UpToDate) => {
-                    plan.up_to_date.push(job);
-                    continue;
-                }
+        if job.output.symlink_metadata().is_ok() {
+            let freshness = manifest::freshness(&job.output, &job.input);
+            if request.skip_existing && freshness == Freshness::UpToDate {
+                plan.up_to_date.push(job);
+                continue;
+            }
+            if let Err(refusal) =
+                ownership::may_replace(&job.output, format.layout(), &job.input, &all_inputs)
+            {
+                plan.rejected.push(Rejected {
+                    input: job.input,
+                    reason: refusal.reason,
+                    hint: Some(refusal.hint),
+                });
+                continue;
+            }
+            match (request.skip_existing, freshness) {
                 (true, Freshness::Stale) => job.replace = true,
                 _ if request.force => {}
                 (skip, _) => {

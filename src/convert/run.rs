@@ -11,9 +11,10 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::manifest;
+use super::commit;
 use super::plan::Job;
 use super::staging::Staged;
+use crate::files::TempPath;
 use crate::formats::access::{self, AccessOptions, TableReport};
 use crate::formats::csv::{CsvOptions, CsvTable};
 use crate::formats::Format;
@@ -180,19 +181,20 @@ fn convert(
         });
     }
     ensure_parent_dir(&job.output)?;
+    let cleaned = commit::clean_leftovers(job);
     let staged = Staged::prepare(job, &settings.jvm.temp_dir)?;
-    let mut outcome = match job.format {
+    let (mut outcome, finished) = match job.format {
         Format::Csv => convert_csv(&staged.job, settings, progress),
         Format::Access => convert_access(&staged.job, settings, progress),
         other => unreachable!("{other:?} is not supported"),
     }?;
-    staged.publish()?;
-    if let Outcome::Converted { output, .. } = &mut outcome {
-        *output = staged.final_path(output);
-        manifest::write(output, &job.input, settings.hash_inputs).map_err(|e| JobFailure {
-            error: format!("cannot write the manifest beside {}: {e}", output.display()),
-            hint: None,
-        })?;
+    commit::commit(finished, job, &staged, settings.hash_inputs).map_err(|e| JobFailure {
+        hint: e.hint(),
+        ..JobFailure::from(e)
+    })?;
+    if let Outcome::Converted { output, notes, .. } = &mut outcome {
+        output.clone_from(&job.output);
+        notes.extend(cleaned);
     }
     Ok(outcome)
 }
@@ -214,7 +216,7 @@ fn convert_csv(
     job: &Job,
     settings: &JobSettings,
     progress: ProgressRef,
-) -> Result<Outcome, JobFailure> {
+) -> Result<(Outcome, TempPath), JobFailure> {
     let table = CsvTable::open(&job.input, &settings.csv, progress.clone()).map_err(csv_failure)?;
     let metadata = vec![
         ("pyforge.source".to_string(), source_name(&job.input)),
@@ -224,7 +226,7 @@ fn convert_csv(
     for batch in table.batches(progress).map_err(csv_failure)? {
         sink.write(&batch.map_err(csv_failure)?)?;
     }
-    let summary = sink.finish(job.replace)?;
+    let (summary, temp) = sink.finish()?;
     let mut notes = Vec::new();
     if table.short_rows > 0 {
         notes.push(format!(
@@ -244,7 +246,7 @@ fn convert_csv(
             table.dialect.skip_lines
         ));
     }
-    Ok(Outcome::Converted {
+    let outcome = Outcome::Converted {
         output: summary.path,
         rows: summary.rows,
         columns: table.columns.len(),
@@ -252,18 +254,18 @@ fn convert_csv(
         notes,
         tables: Vec::new(),
         retries: 0,
-    })
+    };
+    Ok((outcome, temp))
 }
 
 fn convert_access(
     job: &Job,
     settings: &JobSettings,
     progress: ProgressRef,
-) -> Result<Outcome, JobFailure> {
+) -> Result<(Outcome, TempPath), JobFailure> {
     let options = AccessOptions {
         sink: settings.sink.clone(),
         all_strings: settings.all_strings,
-        force: job.replace,
         jvm: settings.jvm.clone(),
         selection: settings.access.clone(),
         allow_partial: settings.allow_partial,
@@ -282,16 +284,16 @@ fn convert_access(
             summary.retries
         ));
     }
-    let retries = summary.retries;
-    Ok(Outcome::Converted {
-        output: summary.output,
+    let outcome = Outcome::Converted {
+        output: job.output.clone(),
         rows: summary.tables.iter().map(|t| t.rows).sum(),
         columns: summary.tables.iter().map(|t| t.columns).sum(),
         bytes: summary.tables.iter().map(|t| t.bytes).sum(),
         notes,
         tables: summary.tables,
-        retries,
-    })
+        retries: summary.retries,
+    };
+    Ok((outcome, summary.pending))
 }
 
 fn csv_failure(e: crate::formats::csv::CsvError) -> JobFailure {

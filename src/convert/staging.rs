@@ -5,17 +5,27 @@
 //! - an Access database on a volume is copied into the local temp dir before
 //!   the helper opens it, and the copy is removed afterwards, also on failure;
 //! - an output bound for a volume is written in the local temp dir (with the
-//!   sink's usual temporary name and rename, which local disks allow) and
-//!   then copied into place file by file.
+//!   usual temporary name and rename, which local disks allow), then copied
+//!   whole onto the volume under a hidden name beside its target, and only
+//!   then moved in, the earlier output kept aside until the manifest is
+//!   written. Where the volume allows no rename, the earlier output (its
+//!   manifest first) is removed only once the new one is complete beside it,
+//!   and the new one copied into place.
 //!
-//! Everything staged lives in one private folder per job, removed when the
-//! job ends and registered for removal on ctrl-c.
+//! Everything staged lives in one private folder per job, locked while the
+//! job runs, removed when it ends and registered for removal on ctrl-c; one
+//! a killed run left is removed by the next job that stages.
 
+use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::plan::Job;
 use crate::cleanup;
-use crate::databricks::volumes::{copy_sequential, is_on_volume};
+use crate::databricks::volumes::is_on_volume;
+use crate::files::atomic::{sibling, swap_in};
+use crate::files::copy::is_unsupported;
+use crate::files::{copy_sequential, copy_tree, leftovers, remove_path, CommitError, TempPath};
 use crate::formats::Format;
 
 /// A job with its volume paths replaced by local ones.
@@ -25,7 +35,7 @@ pub struct Staged {
     /// Where the output finally goes, when it is bound for a volume.
     publish_to: Option<PathBuf>,
     /// The private folder holding the copies (removed on drop).
-    folder: Option<PathBuf>,
+    folder: Option<TempPath>,
 }
 
 /// Why staging failed.
@@ -43,6 +53,8 @@ pub enum StagingError {
     },
     #[error("cannot copy the output into {}: {source}", .to.display())]
     CopyOut { to: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Commit(#[from] CommitError),
 }
 
 impl Staged {
@@ -59,8 +71,9 @@ impl Staged {
         if !copy_input && !publish {
             return Ok(staged);
         }
-        let folder = private_folder(temp_dir)?;
-        staged.folder = Some(folder.clone());
+        let private = private_folder(temp_dir)?;
+        let folder = private.path().to_path_buf();
+        staged.folder = Some(private);
         if copy_input {
             let local = folder.join(file_name(&job.input));
             tracing::info!(
@@ -102,90 +115,91 @@ impl Staged {
         Staged::prepare(&job, temp_dir)
     }
 
-    /// The final place of an output path reported by the converter.
-    pub fn final_path(&self, local: &Path) -> PathBuf {
-        match &self.publish_to {
-            Some(target) if local == self.job.output => target.clone(),
-            _ => local.to_path_buf(),
-        }
+    /// Whether the output goes to a volume through [`publish`](Self::publish).
+    pub fn publishes(&self) -> bool {
+        self.publish_to.is_some()
     }
 
-    /// Copies a staged output into its place on the volume: a file whole, a
-    /// directory file by file. An existing output (allowed by `--force`) is
-    /// removed first. A failed copy removes what it wrote.
-    pub fn publish(&self) -> Result<(), StagingError> {
+    /// Copies the staged output (a file, or a directory file by file) onto
+    /// the volume, complete under a hidden name beside its target before
+    /// anything is replaced, then moves it in and runs `last_step` (the
+    /// manifest at `manifest`). An existing output (only with `replace`)
+    /// stays until the new one is in place and `last_step` succeeded.
+    pub fn publish(
+        &self,
+        replace: bool,
+        manifest: &Path,
+        last_step: impl Fn() -> io::Result<()>,
+    ) -> Result<(), StagingError> {
         let Some(target) = &self.publish_to else {
             return Ok(());
         };
         let local = &self.job.output;
-        let fail = |source| StagingError::CopyOut {
-            to: target.clone(),
+        let beside = sibling(target, "tmp");
+        cleanup::register(&beside);
+        let result = copy_tree(local, &beside)
+            .map_err(|source| StagingError::CopyOut {
+                to: target.clone(),
+                source,
+            })
+            .and_then(|()| match swap_in(&beside, target, replace, &last_step) {
+                Err(CommitError::Rename { source, .. }) if is_unsupported(&source) => {
+                    replace_by_copy(local, target, replace, manifest, &last_step)
+                }
+                other => Ok(other?),
+            });
+        let _ = remove_path(&beside);
+        cleanup::unregister(&beside);
+        result
+    }
+}
+
+/// For a volume that allows no rename, once the new output proved complete
+/// beside the old one: the old output goes (its manifest first, so nothing
+/// claims a half-copied output is complete), the new one is copied in from
+/// local disk, then `last_step` runs. A failed copy removes what it wrote.
+fn replace_by_copy(
+    local: &Path,
+    target: &Path,
+    replace: bool,
+    manifest: &Path,
+    last_step: impl Fn() -> io::Result<()>,
+) -> Result<(), StagingError> {
+    let fail = |source| StagingError::CopyOut {
+        to: target.to_path_buf(),
+        source,
+    };
+    if target.symlink_metadata().is_ok() {
+        if !replace {
+            return Err(CommitError::Exists(target.to_path_buf()).into());
+        }
+        remove_path(manifest).map_err(fail)?;
+        remove_path(target).map_err(fail)?;
+    }
+    copy_tree(local, target).map_err(fail)?;
+    last_step().map_err(|source| {
+        let _ = remove_path(target);
+        StagingError::Commit(CommitError::LastStep {
             source,
-        };
-        remove_existing(target).map_err(fail)?;
-        let result = if local.is_dir() {
-            copy_dir(local, target)
-        } else {
-            copy_sequential(local, target).map(drop)
-        };
-        if result.is_err() {
-            let _ = remove_existing(target);
-        }
-        result.map_err(fail)
-    }
+            restored: false,
+        })
+    })
 }
 
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if let Some(folder) = self.folder.take() {
-            let _ = std::fs::remove_dir_all(&folder);
-            cleanup::unregister(&folder);
-        }
-    }
-}
-
-/// `temp_dir/pyforge-stage-<pid>-<n>`, created empty and registered for
-/// removal on interruption.
-fn private_folder(temp_dir: &Path) -> Result<PathBuf, StagingError> {
+/// `temp_dir/.pyforge-stage.<pid>-<n>.tmp`, created empty, locked and
+/// registered for removal on interruption; unlocked ones that killed runs
+/// left are removed first.
+fn private_folder(temp_dir: &Path) -> Result<TempPath, StagingError> {
     let fail = |source| StagingError::Folder {
         temp_dir: temp_dir.to_path_buf(),
         source,
     };
     std::fs::create_dir_all(temp_dir).map_err(fail)?;
-    let folder = tempfile::Builder::new()
-        .prefix(&format!("pyforge-stage-{}-", std::process::id()))
-        .tempdir_in(temp_dir)
-        .map_err(fail)?
-        .keep();
-    cleanup::register(&folder);
-    Ok(folder)
+    let name = temp_dir.join("pyforge-stage");
+    leftovers::clean(&name, Duration::ZERO);
+    TempPath::dir(&name).map_err(fail)
 }
 
 fn file_name(path: &Path) -> &std::ffi::OsStr {
     path.file_name().unwrap_or(path.as_os_str())
-}
-
-fn remove_existing(path: &Path) -> std::io::Result<()> {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
-        Ok(_) => std::fs::remove_file(path),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-/// A folder's files, one after the other (sub-folders too).
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    let mut entries: Vec<_> = std::fs::read_dir(from)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            copy_sequential(&entry.path(), &target)?;
-        }
-    }
-    Ok(())
 }

@@ -28,7 +28,7 @@ impl Machine {
 
 /// The smaller of the machine's memory (`/proc/meminfo`) and the cgroup's
 /// limit, MiB.
-fn memory_mb() -> Option<u64> {
+pub fn memory_mb() -> Option<u64> {
     let total_kb = std::fs::read_to_string("/proc/meminfo")
         .ok()?
         .lines()

@@ -8,8 +8,6 @@
 //! schema and volume exist, and copies whole files in and out; staging
 //! decisions are `convert::staging`'s.
 
-use std::fs::File;
-use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
 use crate::env_vars;
@@ -124,47 +122,6 @@ pub fn is_on_volume(path: &Path) -> bool {
     absolute.starts_with(volumes_root())
 }
 
-/// Copies `from` to `to` front to back in one pass into a new file (an
-/// existing `to` is removed first): the one write pattern volumes allow. A
-/// failed copy removes `to`.
-pub fn copy_sequential(from: &Path, to: &Path) -> std::io::Result<u64> {
-    let result = (|| {
-        let mut source = File::open(from)?;
-        // A new file, never one opened for overwriting in place.
-        match std::fs::remove_file(to) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-        let mut target = File::create_new(to)?;
-        let mut buffer = vec![0u8; 4 << 20];
-        let mut total = 0u64;
-        loop {
-            let n = source.read(&mut buffer)?;
-            if n == 0 {
-                break;
-            }
-            target.write_all(&buffer[..n])?;
-            total += n as u64;
-        }
-        target.sync_all()?;
-        Ok(total)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(to);
-    }
-    result
-}
-
-/// Writes `bytes` as a new file at `path` (an existing one is removed
-/// first), front to back: small files such as manifests, on volumes too.
-pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    File::create_new(path)?.write_all(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,18 +146,5 @@ mod tests {
                 Err(VolumeError::Incomplete { path: path.into() })
             );
         }
-    }
-
-    #[test]
-    fn sequential_copy_replaces_the_target_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let from = dir.path().join("a");
-        let to = dir.path().join("b");
-        std::fs::write(&from, vec![7u8; 5_000_000]).unwrap();
-        std::fs::write(&to, b"an older and different file").unwrap();
-        assert_eq!(copy_sequential(&from, &to).unwrap(), 5_000_000);
-        assert_eq!(std::fs::read(&to).unwrap(), vec![7u8; 5_000_000]);
-        assert!(copy_sequential(&dir.path().join("missing"), &to).is_err());
-        assert!(!to.exists(), "a failed copy leaves no target");
     }
 }

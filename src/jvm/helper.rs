@@ -8,7 +8,7 @@
 //! file-encoding, time-zone and Jet3 charset settings, so results do not
 //! depend on the machine.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tokio::process::Command;
@@ -20,6 +20,7 @@ use super::protocol::{
     TablesRequest, ValueEncoding,
 };
 use super::retry::{self, RetryPolicy, Verdict};
+use crate::files::{leftovers, TempPath};
 
 /// How to start a helper.
 #[derive(Debug, Clone)]
@@ -32,7 +33,8 @@ pub struct HelperConfig {
     pub classpath: Vec<PathBuf>,
     /// `-Xmx`, in MiB.
     pub heap_mb: u64,
-    /// The JVM's `java.io.tmpdir` (UCanAccess' disk mirror goes there).
+    /// Where each helper gets a private `java.io.tmpdir` (UCanAccess' disk
+    /// mirror goes there), removed when the helper ends.
     pub temp_dir: PathBuf,
     /// Longest wait for the helper's hello (JVM start-up).
     pub handshake_timeout: Duration,
@@ -44,8 +46,14 @@ pub struct HelperConfig {
 }
 
 impl HelperConfig {
-    /// The JVM options, in the order they are passed.
-    pub fn jvm_options(&self) -> Vec<String> {
+    /// The private temporary folder of one helper, under `temp_dir`.
+    fn private_temp(&self) -> PathBuf {
+        self.temp_dir.join(HELPER_TEMP_NAME)
+    }
+
+    /// The JVM options, in the order they are passed, with `tmpdir` as the
+    /// JVM's `java.io.tmpdir`.
+    pub fn jvm_options(&self, tmpdir: &Path) -> Vec<String> {
         let classpath = std::env::join_paths(&self.classpath)
             .map(|p| p.to_string_lossy().into_owned())
             .unwrap_or_default();
@@ -59,7 +67,7 @@ impl HelperConfig {
             "-XX:+ExitOnOutOfMemoryError".into(),
             "-Dfile.encoding=UTF-8".into(),
             "-Djava.awt.headless=true".into(),
-            format!("-Djava.io.tmpdir={}", self.temp_dir.display()),
+            format!("-Djava.io.tmpdir={}", tmpdir.display()),
             // Dates are wall-clock values whatever the machine's zone.
             "-Duser.timezone=UTC".into(),
             // Access 97 names are garbled without it (DESIGN.md §3).
@@ -70,12 +78,18 @@ impl HelperConfig {
         ]
     }
 
-    fn command(&self) -> Command {
+    fn command(&self, tmpdir: &Path) -> Command {
         let mut command = Command::new(&self.program);
-        command.args(&self.program_args).args(self.jvm_options());
+        command
+            .args(&self.program_args)
+            .args(self.jvm_options(tmpdir));
         command
     }
 }
+
+/// The name the private temporary folders of helpers are made from
+/// (`.pyforge-helper.<pid>-<n>.tmp` in the temp dir).
+const HELPER_TEMP_NAME: &str = "pyforge-helper";
 
 /// Why a helper request failed.
 #[derive(Debug, thiserror::Error)]
@@ -86,7 +100,7 @@ pub enum HelperError {
     Reported { kind: ErrorKind, message: String },
     #[error("the helper broke the protocol: {0}")]
     Protocol(String),
-    #[error("the job did not finish within {}s (the overall timeout)", .0.as_secs())]
+    #[error("the attempt did not finish within {}s (--timeout)", .0.as_secs_f64())]
     OverallTimeout(Duration),
 }
 
@@ -97,6 +111,8 @@ impl HelperError {
             HelperError::Reported { kind, message } => {
                 retry::classify(Some(kind_name(*kind)), None, message)
             }
+            // The same attempt would time out again.
+            HelperError::Process(ProcessError::Timeout { .. }) => Verdict::Final,
             HelperError::Process(e) => retry::classify(None, e.exit_code(), e.stderr_tail()),
             HelperError::Protocol(_) | HelperError::OverallTimeout(_) => Verdict::Final,
         }
@@ -122,6 +138,9 @@ fn kind_name(kind: ErrorKind) -> &'static str {
 /// A started helper that completed the handshake.
 pub struct Helper {
     process: HelperProcess,
+    /// The helper's `java.io.tmpdir`, locked while it runs and removed with
+    /// it; one a killed run left is removed by the next helper.
+    _temp: TempPath,
     hello: HelperHello,
     next_id: RequestId,
     idle_timeout: Duration,
@@ -131,7 +150,12 @@ pub struct Helper {
 impl Helper {
     /// Starts the helper and completes the hello exchange.
     pub async fn start(config: &HelperConfig) -> Result<Helper, HelperError> {
-        let mut process = HelperProcess::spawn(config.command())?;
+        let private = config.private_temp();
+        for cleaned in leftovers::clean(&private, Duration::ZERO) {
+            tracing::info!("removed a helper temp folder left by a killed run: {cleaned:?}");
+        }
+        let temp = TempPath::dir(&private).map_err(ProcessError::Io)?;
+        let mut process = HelperProcess::spawn(config.command(temp.path()))?;
         let hello = match process
             .receive::<Response>(config.handshake_timeout, "hello")
             .await?
@@ -160,6 +184,7 @@ impl Helper {
             .await?;
         Ok(Helper {
             process,
+            _temp: temp,
             hello,
             next_id: 1,
             idle_timeout: config.idle_timeout,
@@ -334,20 +359,21 @@ pub async fn with_retries<T>(
     let mut backoff = policy.backoff();
     let mut retries = 0;
     loop {
-        let result = match Helper::start(&config).await {
-            Ok(mut helper) => {
-                let result = match config.overall_timeout {
-                    Some(limit) => tokio::time::timeout(limit, work(&mut helper))
-                        .await
-                        .unwrap_or(Err(HelperError::OverallTimeout(limit))),
-                    None => work(&mut helper).await,
-                };
-                if result.is_ok() {
-                    helper.finish().await;
-                }
-                result
+        // One attempt, the JVM's start-up and hello included, within the
+        // timeout; a timeout is final (the same attempt would time out again).
+        let attempt = async {
+            let mut helper = Helper::start(&config).await?;
+            let result = work(&mut helper).await;
+            if result.is_ok() {
+                helper.finish().await;
             }
-            Err(e) => Err(e),
+            result
+        };
+        let result = match config.overall_timeout {
+            Some(limit) => tokio::time::timeout(limit, attempt)
+                .await
+                .unwrap_or(Err(HelperError::OverallTimeout(limit))),
+            None => attempt.await,
         };
         let error = match result {
             Ok(value) => return Ok(Attempted { value, retries }),

@@ -29,14 +29,14 @@ use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::env_vars;
+use crate::files::{CommitError, TempPath};
 use crate::progress::Progress;
-use crate::sink::{CommitError, TempFile};
 
 /// Maven Central, the default repository for `pyforge jars install`.
 pub const MAVEN_CENTRAL: &str = "https://repo1.maven.org/maven2";
@@ -175,6 +175,8 @@ pub enum JarsError {
     },
     #[error(transparent)]
     Commit(#[from] CommitError),
+    #[error("the JAR set in {} is damaged or was replaced: {} {} not match the pinned SHA-256", .dir.display(), .files.join(", "), if .files.len() == 1 { "does" } else { "do" })]
+    Damaged { dir: PathBuf, files: Vec<String> },
     #[error("{} does not hold {}", .source_path.display(), .files.join(", "))]
     SourceIncomplete {
         source_path: PathBuf,
@@ -188,6 +190,9 @@ impl JarsError {
         match self {
             JarsError::NoHome => {
                 Some("set PYFORGE_HOME or PYFORGE_JARS_DIR, or pass --jars-dir")
+            }
+            JarsError::Damaged { .. } => {
+                Some("run `pyforge jars install` to replace the damaged files with checked ones")
             }
             JarsError::NotInstalled { .. } => Some(
                 "run `pyforge jars install` (or, without internet, `pyforge jars install --from` a folder or wheel holding the JARs)",
@@ -444,6 +449,31 @@ impl JarCache {
         })
     }
 
+    /// [`classpath`](Self::classpath), after checking every file's SHA-256
+    /// against its pin: a damaged or replaced JAR is refused, never run. The
+    /// set (about 3.8 MB) is hashed once per process and folder.
+    pub fn verified_classpath(&self) -> Result<OsString, JarsError> {
+        static VERIFIED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+        let classpath = self.classpath()?;
+        let mut verified = VERIFIED.lock().unwrap_or_else(|p| p.into_inner());
+        if !verified.contains(&self.dir) {
+            let damaged: Vec<String> = self
+                .verify()
+                .into_iter()
+                .filter(|check| check.state != CheckState::Ok)
+                .map(|check| check.pin.file)
+                .collect();
+            if !damaged.is_empty() {
+                return Err(JarsError::Damaged {
+                    dir: self.dir.clone(),
+                    files: damaged,
+                });
+            }
+            verified.push(self.dir.clone());
+        }
+        Ok(classpath)
+    }
+
     /// Downloads the missing files from the Maven repository at `repo_url`.
     /// Network errors and HTTP 5xx are retried with exponential backoff; a
     /// checksum mismatch and a 404 are not.
@@ -561,7 +591,7 @@ impl JarCache {
 /// A verified file under its temporary name, ready to be renamed onto its
 /// place in the set's folder.
 struct Staged {
-    temp: TempFile,
+    temp: TempPath,
 }
 
 /// Hashes the file at `path` and compares it with `pin`.

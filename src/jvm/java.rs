@@ -2,14 +2,20 @@
 //!
 //! Places looked, in order: `--java PATH`, `PYFORGE_JAVA`, `$JAVA_HOME/bin/java`,
 //! then `java` on `PATH`. The first that exists is run once with
-//! `-XshowSettings:properties -version` to read its version, vendor and home.
+//! `-XshowSettings:properties -version` to read its version, vendor and home,
+//! in a process group of its own, killed whole if it does not answer in time
+//! (or if pyforge is interrupted meanwhile).
 //! Java 8 is the floor (the helper is Java 8 bytecode); Databricks runs 8, 17 or 21.
 
+use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::cleanup;
 use crate::env_vars;
 
 /// The oldest Java the helper runs on.
@@ -68,14 +74,20 @@ impl JavaError {
     }
 }
 
-/// Finds Java; `flag` is `--java`.
+/// Finds Java; `flag` is `--java`; `limit` bounds the wait for its version.
 /// A path given with `--java` or `PYFORGE_JAVA` must work: pyforge never
 /// falls back to another Java behind the user's back.
-pub fn find(flag: Option<&Path>) -> Result<Java, JavaError> {
+pub fn find(flag: Option<&Path>, limit: Duration) -> Result<Java, JavaError> {
     let mut looked = Vec::new();
     for (candidate, source, label) in candidates(flag) {
         match candidate {
-            Some(path) if path.is_file() => return probe(&path, source),
+            Some(path) if path.is_dir() => {
+                return Err(JavaError::NotRunnable {
+                    path,
+                    reason: "it is a directory, not the java program (…/bin/java)".into(),
+                })
+            }
+            Some(path) if path.is_file() => return probe(&path, source, limit),
             Some(path) => {
                 looked.push(format!("{label} ({}: not found)", path.display()));
                 if matches!(source, JavaSource::Flag | JavaSource::Variable) {
@@ -112,21 +124,32 @@ fn candidates(flag: Option<&Path>) -> Vec<Candidate> {
     ]
 }
 
-/// Runs `java -XshowSettings:properties -version` and reads what it says.
-pub fn probe(path: &Path, source: JavaSource) -> Result<Java, JavaError> {
-    let output = Command::new(path)
-        .args(["-XshowSettings:properties", "-version"])
-        .output()
-        .map_err(|e| JavaError::NotRunnable {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
-    let text = String::from_utf8_lossy(&output.stderr);
+/// Runs `java -XshowSettings:properties -version` (for `limit` at most)
+/// and reads what it says.
+pub fn probe(path: &Path, source: JavaSource, limit: Duration) -> Result<Java, JavaError> {
+    let not_runnable = |reason: String| JavaError::NotRunnable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let (status, stderr) = run_bounded(
+        Command::new(path).args(["-XshowSettings:properties", "-version"]),
+        limit,
+    )
+    .map_err(|e| not_runnable(e.to_string()))?;
+    let text = String::from_utf8_lossy(&stderr);
+    let Some(status) = status else {
+        return Err(not_runnable(format!(
+            "`java -version` did not answer within {}s",
+            limit.as_secs_f64()
+        )));
+    };
     let version = property(&text, "java.version")
         .or_else(|| quoted_version(&text))
-        .ok_or_else(|| JavaError::NotRunnable {
-            path: path.to_path_buf(),
-            reason: format!("it printed no Java version (exit status {})", output.status),
+        .ok_or_else(|| {
+            not_runnable(format!(
+                "it printed no Java version ({})",
+                describe_status(status)
+            ))
         })?;
     let major = major_version(&version).ok_or_else(|| JavaError::NotRunnable {
         path: path.to_path_buf(),
@@ -146,6 +169,56 @@ pub fn probe(path: &Path, source: JavaSource) -> Result<Java, JavaError> {
         home: property(&text, "java.home").map(PathBuf::from),
         version,
     })
+}
+
+/// Runs `command` in a process group of its own with no stdin and returns
+/// its exit status and stderr; `None` for the status when it was still
+/// running after `limit` and was killed, with everything it started.
+fn run_bounded(
+    command: &mut Command,
+    limit: Duration,
+) -> std::io::Result<(Option<ExitStatus>, Vec<u8>)> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()?;
+    let pgid = child.id();
+    cleanup::register_group(pgid);
+    let mut pipe = child.stderr.take().expect("piped stderr");
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    });
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        match child.try_wait()? {
+            Some(status) => break Some(status),
+            None if Instant::now() >= deadline => {
+                cleanup::kill_group(pgid);
+                let _ = child.wait();
+                break None;
+            }
+            None => std::thread::sleep(Duration::from_millis(10)),
+        }
+    };
+    // Whatever the program left running in its group goes with it.
+    cleanup::kill_group(pgid);
+    cleanup::unregister_group(pgid);
+    let stderr = reader.join().unwrap_or_default();
+    Ok((status, stderr))
+}
+
+/// `exit code 1`, or `killed by signal 9`.
+fn describe_status(status: ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit code {code}"),
+        (None, Some(signal)) => format!("killed by signal {signal}"),
+        _ => status.to_string(),
+    }
 }
 
 /// `    name = value` from `-XshowSettings:properties`.
@@ -209,8 +282,65 @@ mod tests {
     #[test]
     fn the_java_on_this_machine_answers() {
         // Every machine that builds pyforge has a JDK (build.rs compiles the helper).
-        let java = find(None).expect("a Java is installed");
+        let java = find(None, Duration::from_secs(60)).expect("a Java is installed");
         assert!(java.major >= MIN_JAVA_MAJOR, "{java:?}");
+    }
+
+    fn script(dir: &Path, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join("java");
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    fn is_running(pid: &str) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|stat| {
+                let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+                !state.starts_with('Z')
+            })
+            .unwrap_or(false)
+    }
+
+    #[test]
+    fn a_java_that_hangs_is_killed_with_what_it_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let java = script(
+            dir.path(),
+            &format!(
+                "echo junk >&2\nsleep 300 &\necho $! > '{}'\nwait",
+                pid_file.display()
+            ),
+        );
+        let started = Instant::now();
+        let error = probe(&java, JavaSource::Flag, Duration::from_millis(500)).unwrap_err();
+        assert!(
+            error.to_string().contains("did not answer within"),
+            "{error}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the limit held"
+        );
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        assert!(!is_running(pid.trim()), "the script's child was killed too");
+    }
+
+    #[test]
+    fn junk_and_directories_are_named_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        let java = script(dir.path(), "echo junk >&2\nexit 1");
+        let error = probe(&java, JavaSource::Flag, Duration::from_secs(10)).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("it printed no Java version (exit code 1)"),
+            "{error}"
+        );
+        let error = find(Some(dir.path()), Duration::from_secs(10)).unwrap_err();
+        assert!(error.to_string().contains("is a directory"), "{error}");
     }
 
     #[test]

@@ -19,6 +19,8 @@ use serde::Serialize;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, BufWriter};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
+use crate::cleanup;
+
 /// Bytes of stderr kept for error messages.
 pub const STDERR_TAIL_BYTES: usize = 16 * 1024;
 /// The longest protocol line accepted (a batch of rows is one line).
@@ -78,17 +80,22 @@ fn describe(status: &Option<ExitStatus>) -> String {
     }
 }
 
+/// The last few non-empty lines of stderr, oldest first: the JVM explains
+/// before it concludes ("Invalid maximum heap size: …" comes before "Could
+/// not create the Java Virtual Machine.").
 fn tail_suffix(tail: &str) -> String {
-    let last = tail
+    let mut last: Vec<&str> = tail
         .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
         .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("");
+        .take(3)
+        .collect();
     if last.is_empty() {
-        String::new()
-    } else {
-        format!("; its last words: {}", last.trim())
+        return String::new();
     }
+    last.reverse();
+    format!("; its last words: {}", last.join(" / "))
 }
 
 /// The last bytes the helper wrote to stderr.
@@ -114,6 +121,8 @@ impl StderrTail {
 
 /// A running helper process.
 pub struct HelperProcess {
+    /// The process group the helper leads (killed whole on drop).
+    pgid: Option<u32>,
     child: Child,
     stdin: Option<BufWriter<ChildStdin>>,
     stdout: BufReader<ChildStdout>,
@@ -141,6 +150,9 @@ impl HelperProcess {
         let mut child = command
             .spawn()
             .map_err(|source| ProcessError::Spawn { program, source })?;
+        if let Some(pid) = child.id() {
+            cleanup::register_group(pid);
+        }
         let stdin = child.stdin.take().map(BufWriter::new);
         let stdout = BufReader::with_capacity(1 << 20, child.stdout.take().expect("piped stdout"));
         let stderr = Arc::new(StderrTail::default());
@@ -161,6 +173,7 @@ impl HelperProcess {
             });
         }
         Ok(HelperProcess {
+            pgid: child.id(),
             child,
             stdin,
             stdout,
@@ -284,6 +297,20 @@ impl HelperProcess {
                 let _ = self.child.start_kill();
                 self.child.wait().await.ok()
             }
+        }
+    }
+}
+
+impl Drop for HelperProcess {
+    /// Kills what is left of the helper's process group (a JVM that never
+    /// read its stdin, or what a wrapper script started) unless it already
+    /// ended and was reaped.
+    fn drop(&mut self) {
+        if let Some(pgid) = self.pgid.take() {
+            if matches!(self.child.try_wait(), Ok(None)) {
+                cleanup::kill_group(pgid);
+            }
+            cleanup::unregister_group(pgid);
         }
     }
 }

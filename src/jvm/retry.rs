@@ -68,6 +68,9 @@ pub fn classify(kind: Option<&str>, exit_code: Option<i32>, stderr: &str) -> Ver
     }
     let text = stderr.to_ascii_lowercase();
     let final_patterns = [
+        // The JVM itself cannot start (a bad -Xmx, an unknown option).
+        "could not create the java virtual machine",
+        "error occurred during initialization of vm",
         "password authentication failed",
         "decoding not supported",
         "unsupported newer version",
@@ -185,6 +188,15 @@ mod tests {
         );
         assert_eq!(
             classify(None, Some(1), "Unsupported newer version: 6"),
+            Verdict::Final
+        );
+        // A JVM that cannot start would not start on the next try either.
+        assert_eq!(
+            classify(
+                None,
+                Some(1),
+                "Invalid maximum heap size: -Xmx99999999999m\nError: Could not create the Java Virtual Machine.\n"
+            ),
             Verdict::Final
         );
     }

@@ -49,6 +49,13 @@ impl Default for JvmSettings {
     }
 }
 
+/// The longest wait for the helper's hello (a cold JVM start on a busy
+/// machine), never longer than `--timeout`.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The longest wait for `java -version` (also bounded by `--timeout`).
+const JAVA_PROBE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Why the helper cannot be set up.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupError {
@@ -97,9 +104,9 @@ impl JvmSettings {
     /// The helper configuration; installs the JAR set first when it is
     /// missing (unless offline), reporting download progress to `progress`.
     pub fn helper_config(&self, progress: &dyn Progress) -> Result<HelperConfig, SetupError> {
-        let java = java::find(self.java.as_deref())?;
+        let java = java::find(self.java.as_deref(), self.java_probe_timeout())?;
         let cache = JarCache::ucanaccess(self.jars_dir.as_deref())?;
-        let set = match cache.classpath() {
+        let set = match cache.verified_classpath() {
             Ok(set) => set,
             Err(JarsError::NotInstalled { .. }) if self.offline => return Err(SetupError::Offline),
             Err(JarsError::NotInstalled { .. }) => {
@@ -124,6 +131,11 @@ impl JvmSettings {
         Ok(self.config_for(&java, classpath))
     }
 
+    /// How long `java -version` may take.
+    pub fn java_probe_timeout(&self) -> Duration {
+        JAVA_PROBE_TIMEOUT.min(self.timeout)
+    }
+
     /// The configuration for a known Java and classpath.
     pub fn config_for(&self, java: &Java, classpath: Vec<PathBuf>) -> HelperConfig {
         HelperConfig {
@@ -132,7 +144,7 @@ impl JvmSettings {
             classpath,
             heap_mb: self.heap_mb,
             temp_dir: self.temp_dir.clone(),
-            handshake_timeout: Duration::from_secs(60),
+            handshake_timeout: HANDSHAKE_TIMEOUT.min(self.timeout),
             idle_timeout: self.timeout,
             overall_timeout: Some(self.timeout),
         }
@@ -157,11 +169,18 @@ pub fn parse_memory_mb(text: &str) -> Result<u64, String> {
         .trim_end_matches('b')
         .parse()
         .map_err(|_| format!("`{text}` is not a size like 512m or 2g"))?;
-    let mb = (value * factor).round() as u64;
-    if mb < 64 {
+    let mb = value * factor;
+    if !mb.is_finite() || mb < 64.0 {
         return Err(format!("`{text}` is less than the 64m the helper needs"));
     }
-    Ok(mb)
+    if let Some(machine) = crate::databricks::machine::memory_mb() {
+        if mb > machine as f64 {
+            return Err(format!(
+                "`{text}` is more than this machine's memory ({machine} MiB)"
+            ));
+        }
+    }
+    Ok(mb.round() as u64)
 }
 
 #[cfg(test)]
@@ -176,6 +195,10 @@ mod tests {
         assert_eq!(parse_memory_mb("4096"), Ok(4096));
         assert!(parse_memory_mb("lots").is_err());
         assert!(parse_memory_mb("1m").is_err());
+        assert!(parse_memory_mb("-5g").is_err());
+        assert!(parse_memory_mb("nan").is_err());
+        let too_much = parse_memory_mb("9999999999999999999999g").unwrap_err();
+        assert!(too_much.contains("machine's memory"), "{too_much}");
     }
 
     #[test]

@@ -3,10 +3,9 @@
 //! Every reader hands Arrow record batches to a [`ParquetSink`], which owns the
 //! writer properties (codec, bounded row groups, `created_by`), the column
 //! names (unique ignoring case, originals kept in the footer), the Spark-safe
-//! types, and the atomic write (hidden temporary file, renamed when complete;
-//! [`TempDir`] does the same for a directory of files).
+//! types. It writes under a hidden temporary name and hands the finished
+//! file back uncommitted: the convert layer moves it into place.
 
-mod atomic;
 mod background;
 mod names;
 mod spark_types;
@@ -22,7 +21,8 @@ use parquet::errors::ParquetError;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
-pub use atomic::{CommitError, TempDir, TempFile};
+use crate::files::{CommitError, TempPath};
+
 pub use background::BackgroundSink;
 pub use names::unique_ignoring_case;
 
@@ -99,7 +99,7 @@ pub struct SinkSummary {
 pub struct ParquetSink {
     writer: ArrowWriter<File>,
     mapping: spark_types::SchemaMapping,
-    temp: TempFile,
+    temp: TempPath,
     target: PathBuf,
     rows: u64,
 }
@@ -141,7 +141,7 @@ impl ParquetSink {
             .set_key_value_metadata(Some(footer))
             .build();
 
-        let (temp, file) = TempFile::create(target).map_err(|source| SinkError::CreateTemp {
+        let (temp, file) = TempPath::file(target).map_err(|source| SinkError::CreateTemp {
             dir: target
                 .parent()
                 .map(Path::to_path_buf)
@@ -176,9 +176,9 @@ impl ParquetSink {
         Ok(())
     }
 
-    /// Writes the footer and moves the file into place. Without `replace`, an
-    /// existing target is an error and stays untouched.
-    pub fn finish(self, replace: bool) -> Result<SinkSummary, SinkError> {
+    /// Writes the footer and flushes the file, which is left under its
+    /// temporary name for the caller to commit (or drop, which removes it).
+    pub fn finish(self) -> Result<(SinkSummary, TempPath), SinkError> {
         let ParquetSink {
             writer,
             temp,
@@ -196,12 +196,12 @@ impl ParquetSink {
         })?;
         let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
         drop(file);
-        temp.commit(replace)?;
-        Ok(SinkSummary {
+        let summary = SinkSummary {
             path: target,
             rows,
             bytes,
-        })
+        };
+        Ok((summary, temp))
     }
 
     fn write_error(&self, source: ParquetError) -> SinkError {

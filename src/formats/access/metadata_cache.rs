@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::DatabaseInfo;
-use crate::databricks::volumes::write_whole;
+use crate::files::write_atomic;
 use crate::jvm::jars::cache_root;
 
 /// One database's entry.
@@ -30,7 +30,7 @@ impl MetadataCache {
     /// `None` when the database cannot be hashed or there is no cache dir.
     pub fn for_database(database: &Path, jars_dir: Option<&Path>) -> Option<MetadataCache> {
         let dir = cache_root(jars_dir).ok()?.join("access-metadata");
-        let key = crate::digest::sha256_file(database).ok()?;
+        let key = crate::files::sha256_file(database).ok()?;
         Some(MetadataCache {
             file: dir.join(format!("{key}.json")),
         })
@@ -54,8 +54,9 @@ impl MetadataCache {
         };
         let written = (|| {
             std::fs::create_dir_all(self.file.parent().expect("the entry has a folder"))?;
-            // A reader racing with the write sees invalid JSON: a miss.
-            write_whole(
+            // All or nothing: a reader racing with the write sees the old
+            // entry or the new one.
+            write_atomic(
                 &self.file,
                 &serde_json::to_vec(&entry).expect("an entry serializes"),
             )

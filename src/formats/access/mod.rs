@@ -5,8 +5,8 @@
 //! an Arrow schema (`types`), streams its rows into bounded Arrow batches for
 //! the sink (`read`), and checks the rows read against the row count the
 //! file states. The tables are written into a hidden temporary directory
-//! beside the `<stem>_parquet/` target, which is renamed into place only
-//! when every table is complete. `describe` (for `info`) reads metadata
+//! beside the `<stem>_parquet/` target, handed back uncommitted: the convert
+//! layer moves it into place once every table is complete. `describe` (for `info`) reads metadata
 //! only; `check` (for `validate`) reads every row and writes nothing.
 
 mod check;
@@ -23,12 +23,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::files::TempPath;
 use crate::jvm::helper::{with_retries, Attempted, Helper, HelperError};
 use crate::jvm::protocol::{Engine, ErrorKind, TableKind};
 use crate::jvm::retry::Verdict;
 use crate::jvm::setup::{JvmSettings, SetupError};
 use crate::progress::{NoProgress, Progress};
-use crate::sink::{ParquetSink, SinkError, SinkOptions, TempDir};
+use crate::sink::{ParquetSink, SinkError, SinkOptions};
 
 /// Footer key holding the table's name as stored in the database.
 pub const SOURCE_TABLE_KEY: &str = "pyforge.source_table";
@@ -38,7 +39,6 @@ pub const SOURCE_TABLE_KEY: &str = "pyforge.source_table";
 pub struct AccessOptions {
     pub sink: SinkOptions,
     pub all_strings: bool,
-    pub force: bool,
     pub jvm: JvmSettings,
     pub selection: AccessSelection,
     /// Keep a table read short of its stated row count (or stopped by
@@ -84,9 +84,11 @@ pub struct TableReport {
 }
 
 /// What a finished conversion wrote.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct AccessSummary {
-    pub output: PathBuf,
+    /// The complete output directory under its temporary name, to be
+    /// committed onto the target.
+    pub pending: TempPath,
     pub tables: Vec<TableReport>,
     pub notes: Vec<String>,
     pub retries: u32,
@@ -128,8 +130,6 @@ pub enum AccessError {
         target: PathBuf,
         source: std::io::Error,
     },
-    #[error(transparent)]
-    Commit(#[from] crate::sink::CommitError),
     #[error("no table named {} (the tables are: {})", quoted(.unknown), quoted(.available))]
     UnknownTables {
         unknown: Vec<String>,
@@ -157,7 +157,7 @@ fn helper_message(error: &HelperError) -> String {
                 ErrorKind::NotFound => "not found",
                 _ => "the Access reader failed",
             };
-            if message.to_lowercase().starts_with(what) {
+            if message.to_lowercase().starts_with(&what.to_lowercase()) {
                 message.clone()
             } else {
                 format!("{what}: {message}")
@@ -223,7 +223,7 @@ pub fn convert(
     progress: &dyn Progress,
 ) -> Result<AccessSummary, AccessError> {
     refuse_unknown_tables_from_cache(input, options)?;
-    let temp = TempDir::create(output).map_err(|source| AccessError::TempDir {
+    let temp = TempPath::dir(output).map_err(|source| AccessError::TempDir {
         target: output.to_path_buf(),
         source,
     })?;
@@ -232,9 +232,8 @@ pub fn convert(
         convert_all(helper, input, &dir, options, progress).await
     })?;
     let (tables, notes) = attempted.value?;
-    temp.commit(options.force)?;
     Ok(AccessSummary {
-        output: output.to_path_buf(),
+        pending: temp,
         tables,
         notes,
         retries: attempted.retries,
@@ -443,7 +442,10 @@ async fn convert_table(
         )),
         Some(shortfall) => return Ok(Err(shortfall)),
     };
-    let summary = match sink.finish(true) {
+    let finished = sink
+        .finish()
+        .and_then(|(summary, temp)| Ok(temp.commit(true).map(|_| summary)?));
+    let summary = match finished {
         Ok(summary) => summary,
         Err(e) => return Ok(Err(sink_error(e))),
     };

@@ -24,7 +24,8 @@ fn config(program: PathBuf, program_args: Vec<String>, classpath: Vec<PathBuf>) 
 /// The real helper: this machine's Java, the embedded jar, the JAR set the
 /// build compiled against.
 fn real_config(cache: &Path) -> HelperConfig {
-    let java = crate::jvm::java::find(None).expect("a Java is installed");
+    let java = crate::jvm::java::find(None, std::time::Duration::from_secs(60))
+        .expect("a Java is installed");
     let jar = crate::jvm::helper_jar::install(cache).expect("helper jar installs");
     let set = Path::new(env!("PYFORGE_BUILD_JARS_DIR"));
     let mut classpath = vec![jar];

@@ -13,8 +13,8 @@ use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
 
 use super::{copy_hashing, CopyError, Digest, JarPin, JarsError, Staged};
+use crate::files::TempPath;
 use crate::progress::Progress;
-use crate::sink::TempFile;
 
 /// Folders deeper than this below `--from` are not searched.
 const MAX_DEPTH: usize = 12;
@@ -74,7 +74,7 @@ fn stage_each<C>(
         let mut first_mismatch = None;
         for candidate in &candidates[&pin.file] {
             let (temp, mut file) =
-                TempFile::create(&dir.join(&pin.file)).map_err(|source| JarsError::Io {
+                TempPath::file(&dir.join(&pin.file)).map_err(|source| JarsError::Io {
                     path: dir.to_path_buf(),
                     source,
                 })?;

@@ -10,9 +10,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::{copy_hashing, CopyError, JarPin, JarsError, Staged};
+use crate::files::TempPath;
 use crate::jvm::backoff::{self as retry, Failure};
 use crate::progress::Progress;
-use crate::sink::TempFile;
 
 /// Longest wait for a TCP (and TLS) connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -137,7 +137,7 @@ fn fetch_one(
     }
 
     let target = dir.join(&pin.file);
-    let (temp, mut file) = TempFile::create(&target).map_err(|source| {
+    let (temp, mut file) = TempPath::file(&target).map_err(|source| {
         Failure::Final(JarsError::Io {
             path: dir.to_path_buf(),
             source,
