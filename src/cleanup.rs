@@ -13,6 +13,36 @@ use std::sync::Mutex;
 
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+type LastWords = Box<dyn Fn() + Send>;
+static LAST_WORDS: Mutex<Option<LastWords>> = Mutex::new(None);
+
+/// What to print when interrupted, once everything is cleaned up (the
+/// `--json` summary of what was done): the command layer sets it.
+pub fn set_last_words(words: impl Fn() + Send + 'static) {
+    *LAST_WORDS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(Box::new(words));
+}
+
+/// Forgets the last words (the command finished and spoke for itself).
+pub fn clear_last_words() {
+    LAST_WORDS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take();
+}
+
+/// Runs the last words, if a command set some. Called from the signal
+/// handler after [`remove_all`].
+pub fn say_last_words() {
+    let words = LAST_WORDS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take();
+    if let Some(words) = words {
+        words();
+    }
+}
 
 /// Remembers a child's process group (its leader's pid) to kill on interruption.
 pub fn register_group(pgid: u32) {

@@ -71,6 +71,7 @@ fn init_logging(verbose: u8, quiet: bool) {
 fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
         cleanup::remove_all();
+        cleanup::say_last_words();
         std::process::exit(130);
     });
 }

@@ -224,3 +224,39 @@ fn one_error_line_per_failed_input() {
     assert_eq!(errors.len(), 2, "{run}");
     run.error_names("empty.csv").error_names("missing.csv");
 }
+
+#[test]
+fn a_named_pipe_is_refused_by_every_command_without_blocking() {
+    let dir = TestDir::new();
+    let fifo = dir.join("feed.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    // Nothing ever writes to the pipe: opening it would block forever.
+    for command in [&["info"][..], &["validate"], &["convert"]] {
+        let run = dir
+            .cmd()
+            .args(command)
+            .arg("feed.csv")
+            .assert_code(EXIT_FAILED);
+        run.check(
+            run.stderr.contains("feed.csv") && run.stderr.contains("named pipe"),
+            &format!("{command:?} names the pipe"),
+        );
+    }
+    assert_no_output_left(dir.path());
+}
+
+#[test]
+fn skipping_more_rows_than_the_file_has_says_so() {
+    let dir = TestDir::new();
+    dir.write("five.csv", "a,b\n1,2\n3,4\n5,6\n7,8\n");
+    dir.cmd()
+        .args(["convert", "five.csv", "--skip-rows", "100"])
+        .assert_code(EXIT_FAILED)
+        .error_names("five.csv")
+        .stderr_has("--skip-rows 100 skips every line: the file has 5 line(s)");
+    assert_no_output_left(dir.path());
+}

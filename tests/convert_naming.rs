@@ -491,3 +491,20 @@ fn quiet_prints_only_errors() {
         .assert_code(EXIT_FAILED);
     run.error_names("a.csv");
 }
+
+#[test]
+fn two_inputs_with_one_stem_beside_each_other_get_a_hint_that_fits() {
+    let dir = TestDir::new();
+    dir.write("x.csv", CSV);
+    dir.write("x.tsv", "a\tb\n1\t2\n");
+    let run = dir
+        .cmd()
+        .args(["convert", "x.csv", "x.tsv"])
+        .assert_code(EXIT_USAGE);
+    run.stderr_has("would both write");
+    run.check(
+        !run.stderr.contains("--output-dir"),
+        "no advice to drop an --output-dir that was never given",
+    );
+    assert_eq!(dir.listing(), ["x.csv", "x.tsv"]);
+}

@@ -11,6 +11,8 @@ fn is_temp_output(name: &str) -> bool {
     name.starts_with('.') && name.ends_with(".tmp")
 }
 
+/// Also: with `--json`, the summary of what was done is still printed, the
+/// input being converted marked `interrupted` and the rest `skipped`.
 #[test]
 fn sigterm_while_writing_removes_the_temporary_file() {
     let dir = TestDir::new();
@@ -24,13 +26,16 @@ fn sigterm_while_writing_removes_the_temporary_file() {
         );
     }
     dir.write("big.csv", &csv);
+    dir.write("a_small.csv", "x\n1\n");
+    dir.write("later.csv", "x\n1\n");
     let out = dir.mkdir("out");
 
     let mut child = Command::new(pyforge_bin())
         .current_dir(dir.path())
         .env("PYFORGE_PROGRESS", "0")
-        .args(["convert", "big.csv", "--output-dir", "out", "--jobs", "1"])
-        .stdout(Stdio::null())
+        .args(["convert", "a_small.csv", "big.csv", "later.csv"])
+        .args(["--output-dir", "out", "--jobs", "1", "--json"])
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("pyforge starts");
@@ -44,7 +49,7 @@ fn sigterm_while_writing_removes_the_temporary_file() {
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        if names.iter().any(|n| is_temp_output(n)) {
+        if names.iter().any(|n| is_temp_output(n) && n.contains("big")) {
             saw_temp = true;
             break;
         }
@@ -69,5 +74,23 @@ fn sigterm_while_writing_removes_the_temporary_file() {
         "stderr: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("a JSON summary on stdout");
+    assert_eq!(summary["interrupted"], true, "{summary}");
+    assert_eq!(summary["ok"], false);
+    let statuses: Vec<&str> = summary["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["converted", "interrupted", "skipped"],
+        "{summary}"
+    );
+    // Only the finished output stays.
+    std::fs::remove_file(out.join("a_small.parquet")).unwrap();
+    std::fs::remove_file(out.join(".a_small.parquet.pyforge.json")).unwrap();
     assert_no_output_left(&out);
 }

@@ -423,3 +423,31 @@ fn a_manifest_that_cannot_be_written_leaves_no_new_output() {
         .args(["convert", "data.csv"])
         .assert_code(EXIT_OK);
 }
+
+#[test]
+fn leftovers_of_a_killed_run_are_removed_by_the_next_run_on_the_same_target() {
+    let dir = TestDir::new();
+    dir.write("data.csv", "a,b\n1,2\n");
+    // What a SIGKILLed writer leaves: a temporary file, a temporary
+    // directory and a manifest temporary, none of them locked.
+    dir.write(".data.parquet.4242-0.tmp", "half a file");
+    dir.write(".data.parquet.4242-1.tmp/part.parquet", "half a dir");
+    dir.write("..data.parquet.pyforge.json.4242-2.tmp", "{");
+    // One still being written by a live writer (this test holds its lock).
+    let live = dir.write(".data.parquet.4243-0.tmp", "in progress");
+    let lock = std::fs::File::open(&live).unwrap();
+    lock.lock().unwrap();
+    let run = dir.convert_ok(["data.csv", "--json"]);
+    let notes = run.json()["inputs"][0]["notes"].to_string();
+    assert!(notes.contains("left by an interrupted run"), "{notes}");
+    assert_eq!(
+        all_names(dir.path()),
+        [
+            ".data.parquet.4243-0.tmp",
+            ".data.parquet.pyforge.json",
+            "data.csv",
+            "data.parquet"
+        ]
+    );
+    drop(lock);
+}

@@ -27,18 +27,96 @@ use crate::sink::{self, SinkOptions};
 /// for Access, `"tables"`. A failed input has `"status": "failed"`, `"error"`
 /// and maybe `"hint"`; an input not started after an earlier failure has
 /// `"status": "skipped"`; one whose output is up to date under
-/// `--skip-existing` has `"status": "up_to_date"` and `"output"`.
+/// `--skip-existing` has `"status": "up_to_date"` and `"output"`. A run
+/// interrupted by ctrl-c or SIGTERM still prints its summary, with
+/// `"interrupted": true`, the input being converted then marked
+/// `"status": "interrupted"` and those not started `"skipped"`.
 #[derive(Serialize)]
 struct Summary<'a> {
     schema_version: u32,
     pyforge_version: &'static str,
     ok: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    interrupted: bool,
     converted: usize,
     failed: usize,
     skipped: usize,
     /// Left alone by `--skip-existing`.
     up_to_date: usize,
     inputs: &'a [InputReport],
+}
+
+impl Summary<'_> {
+    fn of(reports: &[InputReport], interrupted: bool) -> Summary<'_> {
+        let count = |f: fn(&Outcome) -> bool| reports.iter().filter(|r| f(&r.outcome)).count();
+        let failed = count(|o| matches!(o, Outcome::Failed { .. }));
+        Summary {
+            schema_version: 1,
+            pyforge_version: env!("CARGO_PKG_VERSION"),
+            ok: failed == 0 && !interrupted,
+            interrupted,
+            converted: count(|o| matches!(o, Outcome::Converted { .. })),
+            failed,
+            skipped: count(|o| matches!(o, Outcome::Skipped)),
+            up_to_date: count(|o| matches!(o, Outcome::UpToDate { .. })),
+            inputs: reports,
+        }
+    }
+}
+
+/// What is known of a run while it goes, for the `--json` summary of a run
+/// that is interrupted.
+struct Journal {
+    /// Inputs rejected while planning.
+    before: Vec<InputReport>,
+    jobs: Vec<Job>,
+    /// Per job: `None` before it starts, `Some(None)` while it runs.
+    states: Mutex<Vec<Option<Option<InputReport>>>>,
+    /// Inputs left alone as up to date.
+    after: Vec<InputReport>,
+}
+
+impl Journal {
+    fn index(&self, job: &Job) -> Option<usize> {
+        self.jobs.iter().position(|j| j.input == job.input)
+    }
+
+    fn started(&self, job: &Job) {
+        if let Some(index) = self.index(job) {
+            self.states.lock().unwrap_or_else(|p| p.into_inner())[index] = Some(None);
+        }
+    }
+
+    fn finished(&self, job: &Job, report: &InputReport) {
+        if let Some(index) = self.index(job) {
+            self.states.lock().unwrap_or_else(|p| p.into_inner())[index] =
+                Some(Some(report.clone()));
+        }
+    }
+
+    /// Every input's report as of now; running ones are interrupted.
+    fn reports_so_far(&self) -> Vec<InputReport> {
+        let states = self.states.lock().unwrap_or_else(|p| p.into_inner());
+        let jobs = self.jobs.iter().zip(states.iter()).map(|(job, state)| {
+            let outcome = match state {
+                Some(Some(report)) => return report.clone(),
+                Some(None) => Outcome::Interrupted,
+                None => Outcome::Skipped,
+            };
+            InputReport {
+                input: job.input.clone(),
+                format: Some(job.format),
+                seconds: 0.0,
+                outcome,
+            }
+        });
+        self.before
+            .iter()
+            .cloned()
+            .chain(jobs)
+            .chain(self.after.iter().cloned())
+            .collect()
+    }
 }
 
 pub fn run(args: &ConvertArgs, quiet: bool) -> ExitCode {
@@ -137,8 +215,22 @@ fn execute(
         })
         .collect();
     if reports.is_empty() || settings.keep_going {
-        let bars = Bars::new(show_progress(args, quiet));
+        let mut bars = Bars::new(show_progress(args, quiet));
+        if args.json {
+            let journal = Arc::new(Journal {
+                before: reports.clone(),
+                jobs: plan.jobs.clone(),
+                states: Mutex::new(vec![None; plan.jobs.len()]),
+                after: up_to_date_reports(&plan),
+            });
+            let last = journal.clone();
+            crate::cleanup::set_last_words(move || {
+                super::print_json(&Summary::of(&last.reports_so_far(), true));
+            });
+            bars.journal = Some(journal);
+        }
         reports.extend(convert::run(&plan.jobs, &settings, &bars));
+        crate::cleanup::clear_last_words();
     } else {
         reports.extend(plan.jobs.iter().map(|job| InputReport {
             input: job.input.clone(),
@@ -148,35 +240,20 @@ fn execute(
         }));
     }
 
-    reports.extend(plan.up_to_date.iter().map(|job| InputReport {
-        input: job.input.clone(),
-        format: Some(job.format),
-        seconds: 0.0,
-        outcome: Outcome::UpToDate {
-            output: job.output.clone(),
-        },
-    }));
+    reports.extend(up_to_date_reports(&plan));
 
-    let count = |f: fn(&Outcome) -> bool| reports.iter().filter(|r| f(&r.outcome)).count();
-    let converted = count(|o| matches!(o, Outcome::Converted { .. }));
-    let failed = count(|o| matches!(o, Outcome::Failed { .. }));
-    let skipped = count(|o| matches!(o, Outcome::Skipped));
-    let up_to_date = count(|o| matches!(o, Outcome::UpToDate { .. }));
-
+    let summary = Summary::of(&reports, false);
+    let (converted, failed, skipped, up_to_date) = (
+        summary.converted,
+        summary.failed,
+        summary.skipped,
+        summary.up_to_date,
+    );
     for report in &reports {
         print_report(report, quiet);
     }
     if args.json {
-        super::print_json(&Summary {
-            schema_version: 1,
-            pyforge_version: env!("CARGO_PKG_VERSION"),
-            ok: failed == 0,
-            converted,
-            failed,
-            skipped,
-            up_to_date,
-            inputs: &reports,
-        });
+        super::print_json(&summary);
     } else if !quiet && reports.len() > 1 {
         eprintln!(
             "{converted} converted, {failed} failed, {skipped} skipped, {up_to_date} up to date"
@@ -187,6 +264,20 @@ fn execute(
     } else {
         ExitCode::from(EXIT_FAILED)
     }
+}
+
+fn up_to_date_reports(plan: &convert::Plan) -> Vec<InputReport> {
+    plan.up_to_date
+        .iter()
+        .map(|job| InputReport {
+            input: job.input.clone(),
+            format: Some(job.format),
+            seconds: 0.0,
+            outcome: Outcome::UpToDate {
+                output: job.output.clone(),
+            },
+        })
+        .collect()
 }
 
 /// One line per input on stderr (errors always, the rest unless quiet).
@@ -238,6 +329,9 @@ fn print_report(report: &InputReport, quiet: bool) {
                 );
             }
         }
+        Outcome::Interrupted => {
+            diagnostics::error(Some(&report.input), "interrupted", None);
+        }
         Outcome::Skipped => {
             if !quiet {
                 eprintln!(
@@ -265,9 +359,12 @@ fn show_progress(args: &ConvertArgs, quiet: bool) -> bool {
 }
 
 /// Progress bars for a run, one per running input.
+/// Progress bars for a run, one per running input, and the journal of an
+/// interruptible `--json` run.
 struct Bars {
     multi: Option<indicatif::MultiProgress>,
     active: Mutex<Vec<(std::path::PathBuf, Arc<Bar>)>>,
+    journal: Option<Arc<Journal>>,
 }
 
 impl Bars {
@@ -275,12 +372,22 @@ impl Bars {
         Bars {
             multi: enabled.then(indicatif::MultiProgress::new),
             active: Mutex::new(Vec::new()),
+            journal: None,
         }
     }
 }
 
 impl ProgressFactory for Bars {
+    fn job_report(&self, job: &Job, report: &InputReport) {
+        if let Some(journal) = &self.journal {
+            journal.finished(job, report);
+        }
+    }
+
     fn for_job(&self, job: &Job) -> ProgressRef {
+        if let Some(journal) = &self.journal {
+            journal.started(job);
+        }
         let Some(multi) = &self.multi else {
             return Arc::new(NoProgress);
         };

@@ -162,14 +162,17 @@ pub fn run(args: &InfoArgs) -> ExitCode {
         Err(code) => return code,
     };
     let path = &path;
+    if let Some(problem) = crate::files::input_file_problem(path) {
+        diagnostics::error(Some(path), problem, None);
+        return ExitCode::from(EXIT_FAILED);
+    }
     match Format::of_named_file(path) {
         Some(Format::Csv) => {}
-        Some(Format::Access) if path.is_file() => return access_info(args, path),
-        Some(other) if !path.is_file() => return missing(path, other),
+        Some(Format::Access) => return access_info(args, path),
         Some(other) => {
             return super::not_supported_yet(&format!("info for {} files", other.name()))
         }
-        None if path.is_file() => {
+        None => {
             diagnostics::error(
                 Some(path),
                 "unknown file type",
@@ -177,7 +180,6 @@ pub fn run(args: &InfoArgs) -> ExitCode {
             );
             return ExitCode::from(EXIT_FAILED);
         }
-        None => {}
     }
     match CsvTable::open(path, &options, Arc::new(NoProgress)) {
         Ok(table) => {
@@ -194,11 +196,6 @@ pub fn run(args: &InfoArgs) -> ExitCode {
             ExitCode::from(EXIT_FAILED)
         }
     }
-}
-
-fn missing(path: &Path, _format: Format) -> ExitCode {
-    diagnostics::error(Some(path), "no such file", None);
-    ExitCode::from(EXIT_FAILED)
 }
 
 /// The error line (and hint) for a CSV failure.

@@ -86,15 +86,8 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
             notes: Vec::new(),
         };
         match format {
-            _ if !path.is_file() => {
-                report.error = Some(
-                    if path.is_dir() {
-                        "is a directory"
-                    } else {
-                        "no such file"
-                    }
-                    .into(),
-                );
+            _ if crate::files::input_file_problem(&path).is_some() => {
+                report.error = crate::files::input_file_problem(&path).map(str::to_string);
             }
             None => {
                 report.error = Some("unknown file type".into());

@@ -64,6 +64,8 @@ pub enum PlanError {
         first: PathBuf,
         second: PathBuf,
         output: PathBuf,
+        /// The clash comes from `--output-dir` gathering them in one place.
+        in_output_dir: bool,
     },
     #[error("the output {} is the input itself", .0.display())]
     OutputIsInput(PathBuf),
@@ -82,9 +84,15 @@ pub enum PlanError {
 impl PlanError {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
-            PlanError::SharedOutput { .. } => {
-                Some("convert them in separate runs, or drop --output-dir to write each output beside its input")
-            }
+            PlanError::SharedOutput {
+                in_output_dir: true,
+                ..
+            } => Some(
+                "convert them in separate runs, or drop --output-dir to write each output beside its input",
+            ),
+            PlanError::SharedOutput { .. } => Some(
+                "convert them in separate runs, or give one of them another name or folder",
+            ),
             PlanError::OutputWithManyInputs(_) => Some("use --output-dir DIR for several inputs"),
             PlanError::TextNotForFormat { .. } | PlanError::ParquetIntoTxt(_) => {
                 Some("drop --format, or name the output <name>.parquet")
@@ -179,7 +187,8 @@ fn expand(path: &Path, rejected: &mut Vec<Rejected>) -> Vec<(PathBuf, Format)> {
             Err(e) => reject(rejected, format!("bad pattern: {e}"), None),
         }
     } else if path.exists() {
-        reject(rejected, "not a regular file or directory".into(), None);
+        let problem = crate::files::input_file_problem(path).unwrap_or("not a regular file");
+        reject(rejected, problem.into(), None);
     } else {
         reject(rejected, "no such file or directory".into(), None);
     }
@@ -285,6 +294,7 @@ pub fn plan(request: &PlanRequest) -> Result<Plan, PlanError> {
                 first: first.clone(),
                 second: input,
                 output,
+                in_output_dir: request.output_dir.is_some(),
             });
         }
         seen.insert(key, input.clone());

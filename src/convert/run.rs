@@ -44,6 +44,8 @@ pub struct JobSettings {
 pub trait ProgressFactory: Sync {
     fn for_job(&self, job: &Job) -> ProgressRef;
     fn job_done(&self, job: &Job);
+    /// How `job` ended, as soon as it did (for a summary of an interrupted run).
+    fn job_report(&self, _job: &Job, _report: &InputReport) {}
 }
 
 /// How one input ended.
@@ -71,8 +73,12 @@ pub enum Outcome {
         #[serde(skip_serializing_if = "Option::is_none")]
         hint: Option<String>,
     },
-    /// Not started because an earlier input failed (no `--keep-going`).
+    /// Not started because an earlier input failed (no `--keep-going`),
+    /// or because the run was interrupted first.
     Skipped,
+    /// Being converted when the run was interrupted (ctrl-c, SIGTERM); its
+    /// temporary output was removed.
+    Interrupted,
 }
 
 /// The report for one input.
@@ -161,12 +167,14 @@ fn run_one(job: &Job, settings: &JobSettings, progress: &dyn ProgressFactory) ->
             hint: failure.hint,
         },
     };
-    InputReport {
+    let report = InputReport {
         input: job.input.clone(),
         format: Some(job.format),
         seconds: started.elapsed().as_secs_f64(),
         outcome,
-    }
+    };
+    progress.job_report(job, &report);
+    report
 }
 
 fn convert(

@@ -59,6 +59,8 @@ pub enum CsvError {
     Io(#[from] std::io::Error),
     #[error("the file is empty")]
     Empty,
+    #[error("--skip-rows {skip} skips every line: the file has {lines} line(s)")]
+    SkippedEverything { skip: u64, lines: u64 },
     #[error("not a text file: {0}")]
     Binary(String),
     #[error("invalid UTF-8 on line {line}")]
@@ -194,7 +196,15 @@ impl CsvTable {
                 bytes,
             );
         }
-        let scan = attempt.map_err(scan::ScanError::into_csv_error)?;
+        let scan = match attempt.map_err(scan::ScanError::into_csv_error) {
+            Err(CsvError::Empty) if options.skip_lines.is_some_and(|n| n > 0) => {
+                return Err(CsvError::SkippedEverything {
+                    skip: options.skip_lines.unwrap_or_default(),
+                    lines: count_lines(File::open(path)?)?,
+                })
+            }
+            other => other?,
+        };
         Ok(CsvTable {
             path: path.to_path_buf(),
             encoding: text_encoding,
@@ -225,6 +235,21 @@ impl CsvTable {
     pub fn batches(&self, progress: ProgressRef) -> Result<CsvBatches, CsvError> {
         CsvBatches::new(self, progress)
     }
+}
+
+/// Lines in a file (a last line without a line break counts).
+fn count_lines(file: File) -> std::io::Result<u64> {
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let (mut lines, mut last) = (0u64, b'\n');
+    loop {
+        let buffer = std::io::BufRead::fill_buf(&mut reader)?;
+        let Some(&end) = buffer.last() else { break };
+        lines += buffer.iter().filter(|&&b| b == b'\n').count() as u64;
+        last = end;
+        let n = buffer.len();
+        std::io::BufRead::consume(&mut reader, n);
+    }
+    Ok(lines + u64::from(last != b'\n'))
 }
 
 /// The Arrow type a column is built as.
