@@ -86,8 +86,8 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
             notes: Vec::new(),
         };
         match format {
-            _ if crate::files::input_file_problem(&path).is_some() => {
-                report.error = crate::files::input_file_problem(&path).map(str::to_string);
+            _ if crate::files::input_file_problem(path).is_some() => {
+                report.error = crate::files::input_file_problem(path).map(str::to_string);
             }
             None => {
                 report.error = Some("unknown file type".into());
