@@ -416,6 +416,11 @@ pub struct CsvArgs {
     #[arg(short, long)]
     pub encoding: Option<String>,
 
+    /// Invalid bytes in a UTF-8 file: `strict` fails naming the line, `replace` reads them as
+    /// U+FFFD and counts them in the summary.
+    #[arg(long, value_enum, default_value_t = EncodingErrors::Strict)]
+    pub encoding_errors: EncodingErrors,
+
     /// The first row is data, not column names.
     #[arg(long)]
     pub no_header: bool,
@@ -423,6 +428,12 @@ pub struct CsvArgs {
     /// Skip the first N lines (the header follows). Default: title lines above the header are detected.
     #[arg(long, value_name = "N")]
     pub skip_rows: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncodingErrors {
+    Strict,
+    Replace,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -261,3 +261,84 @@ fn invalid_utf8_with_forced_utf8_is_refused_with_a_hint() {
     run.error_names("bad.csv").stderr_has("hint:");
     assert_no_output_left(dir.path());
 }
+
+/// `rows` rows of UTF-8 text beyond ASCII, one invalid byte in row `bad`.
+fn utf8_with_one_bad_byte(rows: usize, bad: usize) -> Vec<u8> {
+    let mut bytes = b"id,city,note\n".to_vec();
+    for i in 1..=rows {
+        bytes.extend_from_slice(format!("{i},Zürich,café").as_bytes());
+        if i == bad {
+            bytes.push(0xFF);
+        }
+        bytes.push(b'\n');
+    }
+    bytes
+}
+
+#[test]
+fn one_bad_byte_late_in_a_utf8_file_is_an_error_naming_its_line() {
+    // Far beyond the sniffing sample, as an export that went wrong once.
+    let dir = TestDir::new();
+    dir.write("cities.csv", utf8_with_one_bad_byte(40_000, 39_000));
+    let run = dir
+        .cmd()
+        .args(["convert", "cities.csv"])
+        .assert_code(EXIT_FAILED);
+    run.error_names("cities.csv")
+        .stderr_has("invalid UTF-8 on line 39001 of a UTF-8 file")
+        .stderr_has("80000 multi-byte UTF-8 character(s), 1 invalid byte sequence(s)")
+        .stderr_has("--encoding-errors replace");
+    assert_no_output_left(dir.path());
+    // Never read as windows-1252 (`ZÃ¼rich`).
+    dir.cmd()
+        .args(["info", "cities.csv"])
+        .assert_code(EXIT_FAILED)
+        .stderr_has("line 39001");
+}
+
+#[test]
+fn encoding_errors_replace_keeps_every_row_and_counts_the_bad_bytes() {
+    let dir = TestDir::new();
+    let bytes = utf8_with_one_bad_byte(40_000, 39_000);
+    let table = convert_table(
+        &dir,
+        "cities.csv",
+        &bytes,
+        &["--encoding-errors", "replace"],
+    );
+    assert_eq!(table.num_rows(), 40_000);
+    let cities = table.column("city");
+    assert!(cities.iter().all(|c| *c == s("Zürich")), "no mojibake");
+    assert_eq!(table.column("note")[38_999], s("café\u{FFFD}"));
+    assert_eq!(table.column("note")[0], s("café"));
+    let run = dir
+        .cmd()
+        .args(["convert", "cities.csv", "--force", "--json"])
+        .args(["--encoding-errors", "replace"])
+        .assert_code(EXIT_OK);
+    let notes = run.json()["inputs"][0]["notes"].to_string();
+    assert!(
+        notes.contains("1 invalid UTF-8 byte sequence(s) read as U+FFFD"),
+        "{notes}"
+    );
+    let info = info_json(&dir, "cities.csv", &["--encoding-errors", "replace"]);
+    assert_eq!(info["encoding"], "UTF-8");
+    assert_eq!(info["replaced_sequences"], 1);
+    assert_eq!(info["encoding_evidence"]["multibyte"], 80_000);
+}
+
+#[test]
+fn high_bytes_without_multibyte_sequences_stay_a_legacy_encoding() {
+    // The csvkit case: ASCII with one 0xA9 (©) late in the file.
+    let dir = TestDir::new();
+    let mut bytes = b"id,owner\n".to_vec();
+    for i in 1..=30_000 {
+        bytes.extend_from_slice(format!("{i},plain ascii owner\n").as_bytes());
+    }
+    bytes.extend_from_slice(b"30001,\xa9 Someone\n");
+    let table = convert_table(&dir, "owners.csv", &bytes, &[]);
+    assert_eq!(table.column("owner")[30_000], s("© Someone"));
+    let info = info_json(&dir, "owners.csv", &[]);
+    assert_eq!(info["encoding"], "windows-1252");
+    assert_eq!(info["encoding_evidence"]["invalid"], 1);
+}

@@ -33,6 +33,12 @@ pub struct CsvInfo {
     bytes: u64,
     encoding: &'static str,
     encoding_source: EncodingSource,
+    /// The whole file's UTF-8 evidence, when the first bytes did not decide.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding_evidence: Option<crate::formats::csv::Utf8Evidence>,
+    /// Invalid UTF-8 sequences read as U+FFFD (`--encoding-errors replace`).
+    #[serde(skip_serializing_if = "is_zero")]
+    replaced_sequences: u64,
     delimiter: String,
     has_header: bool,
     skipped_lines: u64,
@@ -61,6 +67,8 @@ impl CsvInfo {
             bytes: table.bytes,
             encoding: table.encoding.name(),
             encoding_source: table.encoding.source,
+            encoding_evidence: table.encoding_evidence,
+            replaced_sequences: table.replaced_sequences,
             delimiter: delimiter_name(table.dialect.delimiter),
             has_header: table.has_header,
             skipped_lines: table.dialect.skip_lines,
@@ -93,6 +101,15 @@ impl CsvInfo {
                 EncodingSource::Detected => "detected",
             }
         );
+        if let Some(evidence) = &self.encoding_evidence {
+            println!("evidence:   {}", evidence.describe());
+        }
+        if self.replaced_sequences > 0 {
+            println!(
+                "replaced:   {} invalid byte sequence(s) read as U+FFFD",
+                self.replaced_sequences
+            );
+        }
         println!("delimiter:  {}", self.delimiter);
         println!("header:     {}", if self.has_header { "yes" } else { "no" });
         if self.skipped_lines > 0 {
@@ -196,6 +213,10 @@ pub fn run(args: &InfoArgs) -> ExitCode {
             ExitCode::from(EXIT_FAILED)
         }
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The error line (and hint) for a CSV failure.

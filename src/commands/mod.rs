@@ -74,6 +74,7 @@ pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, Usag
         skip_lines: args.skip_rows,
         all_strings,
         threads: threads_from_env()?,
+        replace_invalid: args.encoding_errors == crate::cli::EncodingErrors::Replace,
     })
 }
 

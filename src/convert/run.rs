@@ -248,6 +248,18 @@ fn convert_csv(
             table.long_rows
         ));
     }
+    if table.replaced_sequences > 0 {
+        notes.push(format!(
+            "{} invalid UTF-8 byte sequence(s) read as U+FFFD (--encoding-errors replace)",
+            table.replaced_sequences
+        ));
+    } else if let Some(evidence) = table.encoding_evidence {
+        notes.push(format!(
+            "read as {}: the file is not UTF-8 ({})",
+            table.encoding.name(),
+            evidence.describe()
+        ));
+    }
     if table.dialect.skip_lines > 0 {
         notes.push(format!(
             "skipped {} line(s) before the header",

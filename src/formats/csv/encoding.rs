@@ -1,10 +1,15 @@
 //! Which text encoding a delimited file uses, and a reader that yields UTF-8.
 //!
 //! Order of evidence: `--encoding`, then a byte-order mark, then UTF-16
-//! without a mark (NUL bytes in every other position), then "valid UTF-8 in
-//! the sample", then `chardetng`'s guess for legacy single-byte and CJK
-//! encodings. UTF-8 is passed through untouched (and validated record by
-//! record by the scanner); everything else is decoded by `encoding_rs`.
+//! without a mark (NUL bytes in every other position), then UTF-8 when the
+//! valid multi-byte UTF-8 sequences outnumber the invalid bytes (a few bad
+//! bytes in a UTF-8 file do not make it Latin-1: they are an error, or
+//! U+FFFD under `--encoding-errors replace`), then `chardetng`'s guess for
+//! legacy single-byte and CJK encodings. The sample decides first; the whole
+//! file decides when a later line is not UTF-8 ([`Utf8Evidence::of_file`]).
+//! UTF-8 is passed through untouched (and validated record by record by the
+//! scanner) unless invalid bytes are to be replaced; everything else is
+//! decoded by `encoding_rs`.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -30,11 +35,90 @@ pub struct TextEncoding {
     /// Bytes of byte-order mark to skip.
     pub bom_len: usize,
     pub source: EncodingSource,
+    /// UTF-8 whose invalid bytes are read as U+FFFD (`--encoding-errors
+    /// replace`) instead of failing.
+    pub replace_invalid: bool,
+}
+
+/// How much of some bytes is UTF-8: valid multi-byte sequences (characters
+/// beyond ASCII) against invalid byte sequences.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Utf8Evidence {
+    pub multibyte: u64,
+    pub invalid: u64,
+}
+
+impl Utf8Evidence {
+    /// Text with more valid multi-byte sequences than invalid ones is UTF-8
+    /// with a few bad bytes; legacy single-byte text has invalid sequences
+    /// and next to no valid ones.
+    pub fn says_utf8(&self) -> bool {
+        self.multibyte > self.invalid
+    }
+
+    /// Counts `bytes`; a sequence cut at the end counts as invalid only when
+    /// `last`. Returns the bytes of a cut sequence to carry over.
+    fn feed(&mut self, bytes: &[u8], last: bool) -> usize {
+        let mut rest = bytes;
+        loop {
+            match simdutf8::compat::from_utf8(rest) {
+                Ok(valid) => {
+                    self.multibyte += count_lead_bytes(valid.as_bytes());
+                    return 0;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    self.multibyte += count_lead_bytes(valid);
+                    match e.error_len() {
+                        Some(n) => {
+                            self.invalid += 1;
+                            rest = &after[n..];
+                        }
+                        None if last => {
+                            self.invalid += 1;
+                            return 0;
+                        }
+                        None => return after.len(),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Counts a whole file, streaming.
+    pub fn of_file(mut file: File) -> io::Result<Utf8Evidence> {
+        let mut evidence = Utf8Evidence::default();
+        let mut buffer = vec![0u8; 1 << 20];
+        let mut carried = 0;
+        loop {
+            let n = file.read(&mut buffer[carried..])?;
+            if n == 0 {
+                evidence.feed(&buffer[..carried], true);
+                return Ok(evidence);
+            }
+            let filled = carried + n;
+            let cut = evidence.feed(&buffer[..filled], false);
+            buffer.copy_within(filled - cut..filled, 0);
+            carried = cut;
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        format!(
+            "{} multi-byte UTF-8 character(s), {} invalid byte sequence(s)",
+            self.multibyte, self.invalid
+        )
+    }
+}
+
+fn count_lead_bytes(valid: &[u8]) -> u64 {
+    valid.iter().filter(|&&b| b >= 0xC0).count() as u64
 }
 
 impl TextEncoding {
+    /// UTF-8 read as it is, byte for byte (validated by the scanner).
     pub fn is_utf8(&self) -> bool {
-        self.encoding == UTF_8
+        self.encoding == UTF_8 && !self.replace_invalid
     }
 
     pub fn name(&self) -> &'static str {
@@ -80,6 +164,7 @@ pub fn detect(
             encoding,
             bom_len,
             source: EncodingSource::Forced,
+            replace_invalid: false,
         };
     }
     if let Some(encoding) = bom_encoding {
@@ -87,11 +172,12 @@ pub fn detect(
             encoding,
             bom_len,
             source: EncodingSource::Bom,
+            replace_invalid: false,
         };
     }
     let encoding = if let Some(utf16) = utf16_without_bom(sample) {
         utf16
-    } else if is_utf8_prefix(sample, sample_is_whole_file) {
+    } else if is_utf8_prefix(sample, sample_is_whole_file) || sample_says_utf8(sample) {
         UTF_8
     } else {
         guess_legacy(sample, sample_is_whole_file, false)
@@ -100,7 +186,15 @@ pub fn detect(
         encoding,
         bom_len: 0,
         source: EncodingSource::Detected,
+        replace_invalid: false,
     }
+}
+
+/// A sample that is not valid UTF-8 but mostly is (see [`Utf8Evidence`]).
+fn sample_says_utf8(sample: &[u8]) -> bool {
+    let mut evidence = Utf8Evidence::default();
+    evidence.feed(sample, false);
+    evidence.says_utf8()
 }
 
 /// chardetng's guess for text that is not UTF-8 (or, with `allow_utf8`,
@@ -225,6 +319,30 @@ mod tests {
         assert_eq!(detect("a,b\nx,ü\n".as_bytes(), true, None).encoding, UTF_8);
         let latin1 = b"name,city\nJos\xe9,S\xe3o Paulo\nFran\xe7ois,Montr\xe9al\n";
         assert_eq!(detect(latin1, true, None).encoding.name(), "windows-1252");
+    }
+
+    #[test]
+    fn utf8_evidence_counts_characters_and_bad_bytes_across_chunks() {
+        let mut text = "café Zürich ".repeat(200_000).into_bytes();
+        text.push(0xFF);
+        text.extend_from_slice("ü".as_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, &text).unwrap();
+        let evidence = Utf8Evidence::of_file(File::open(&path).unwrap()).unwrap();
+        assert_eq!(
+            evidence,
+            Utf8Evidence {
+                multibyte: 400_001,
+                invalid: 1
+            }
+        );
+        assert!(evidence.says_utf8());
+        // Legacy text: invalid sequences and no valid multi-byte ones.
+        assert!(!sample_says_utf8(b"Jos\xe9,S\xe3o Paulo,\xa9\n"));
+        let mixed = [b"Z\xc3\xbcrich caf\xc3\xa9 ".as_slice(), b"\xff"].concat();
+        assert!(sample_says_utf8(&mixed));
+        assert_eq!(detect(&mixed, true, None).encoding, UTF_8);
     }
 
     #[test]

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 pub use batches::CsvBatches;
-pub use encoding::{lookup as lookup_encoding, EncodingSource, TextEncoding};
+pub use encoding::{lookup as lookup_encoding, EncodingSource, TextEncoding, Utf8Evidence};
 pub use sniff::Dialect;
 pub use values::{ColumnType, DateOrder};
 
@@ -49,6 +49,9 @@ pub struct CsvOptions {
     pub all_strings: bool,
     /// Threads that build batches in pass 2 (0: one per CPU).
     pub threads: usize,
+    /// `--encoding-errors replace`: invalid bytes of a UTF-8 file become
+    /// U+FFFD instead of failing the file.
+    pub replace_invalid: bool,
 }
 
 /// Why a delimited file cannot be read. Messages name the cause; the caller
@@ -65,6 +68,8 @@ pub enum CsvError {
     Binary(String),
     #[error("invalid UTF-8 on line {line}")]
     InvalidUtf8 { line: u64 },
+    #[error("invalid UTF-8 on line {line} of a UTF-8 file ({})", .evidence.describe())]
+    InvalidBytesInUtf8 { line: u64, evidence: Utf8Evidence },
     #[error("malformed CSV on line {line}: {message}")]
     Malformed { line: u64, message: String },
     #[error("the file ends inside a quoted field that starts on line {line}: it looks truncated")]
@@ -88,6 +93,10 @@ impl CsvError {
         match self {
             CsvError::InvalidUtf8 { .. } => Some(
                 "pass --encoding with the file's encoding (for example --encoding windows-1252)",
+            ),
+            CsvError::InvalidBytesInUtf8 { .. } => Some(
+                "--encoding-errors replace reads the bad bytes as U+FFFD (counted in the summary); \
+                 --encoding reads the whole file in another encoding",
             ),
             CsvError::TruncatedRow { .. } | CsvError::UnterminatedQuote { .. } => {
                 Some("check that the file was copied completely")
@@ -123,6 +132,11 @@ pub struct CsvTable {
     pub long_rows: u64,
     /// Size of the file in bytes.
     pub bytes: u64,
+    /// Why the encoding was chosen, when the sample alone did not decide:
+    /// the whole file's UTF-8 evidence.
+    pub encoding_evidence: Option<Utf8Evidence>,
+    /// Invalid byte sequences read as U+FFFD (`--encoding-errors replace`).
+    pub replaced_sequences: u64,
     /// Where pass 2 may start reading in parallel (UTF-8 files only).
     chunks: Vec<scan::Chunk>,
     /// Threads for pass 2.
@@ -166,26 +180,43 @@ impl CsvTable {
             progress.clone(),
             bytes,
         );
+        let mut encoding_evidence = None;
+        let mut replaced_sequences = 0;
         if let Err(scan::ScanError::NotUtf8 { line }) = attempt {
-            // The sample was UTF-8 but a later record is not: ask chardetng
-            // about the whole file, unless the user chose UTF-8.
-            if text_encoding.source == EncodingSource::Forced {
-                return Err(CsvError::InvalidUtf8 { line });
+            // The sample decided UTF-8 but a later line is not: the whole
+            // file decides between a UTF-8 file with bad bytes and a legacy
+            // encoding.
+            let evidence = encoding::Utf8Evidence::of_file(File::open(path)?)?;
+            encoding_evidence = Some(evidence);
+            let forced = text_encoding.source == EncodingSource::Forced;
+            if evidence.says_utf8() || forced {
+                if !options.replace_invalid {
+                    return Err(if forced {
+                        CsvError::InvalidUtf8 { line }
+                    } else {
+                        CsvError::InvalidBytesInUtf8 { line, evidence }
+                    });
+                }
+                replaced_sequences = evidence.invalid;
+                text_encoding.replace_invalid = true;
+            } else {
+                let guess = encoding::guess_whole_file(File::open(path)?)?;
+                if guess == encoding_rs::UTF_8 {
+                    return Err(CsvError::InvalidUtf8 { line });
+                }
+                tracing::info!(
+                    "{}: line {line} is not UTF-8 and the file holds {}; reading it as {}",
+                    path.display(),
+                    evidence.describe(),
+                    guess.name()
+                );
+                text_encoding = TextEncoding {
+                    encoding: guess,
+                    bom_len: 0,
+                    source: EncodingSource::Detected,
+                    replace_invalid: false,
+                };
             }
-            let guess = encoding::guess_whole_file(File::open(path)?)?;
-            if guess == encoding_rs::UTF_8 {
-                return Err(CsvError::InvalidUtf8 { line });
-            }
-            tracing::info!(
-                "{}: line {line} is not UTF-8; reading the file as {}",
-                path.display(),
-                guess.name()
-            );
-            text_encoding = TextEncoding {
-                encoding: guess,
-                bom_len: 0,
-                source: EncodingSource::Detected,
-            };
             attempt = scan::scan(
                 path,
                 &sample,
@@ -215,6 +246,8 @@ impl CsvTable {
             short_rows: scan.short_rows,
             long_rows: scan.long_rows,
             bytes,
+            encoding_evidence,
+            replaced_sequences,
             chunks: scan.chunks,
             threads: options.threads,
         })
