@@ -805,3 +805,25 @@ fn validate_reads_good_files_and_reports_bad_ones() {
     run.error_names("empty.csv").error_names("missing.csv");
     assert_no_output_left(dir.path());
 }
+
+#[test]
+fn a_header_of_100000_repeated_names_converts_with_unique_names() {
+    // Naming was quadratic in the repeats (40,000 did not finish in a
+    // minute); it is linear now, and the suite's normal time bounds it.
+    let dir = TestDir::new();
+    let names = vec!["name"; 100_000].join(",");
+    let values = vec!["1"; 100_000].join(",");
+    dir.write("wide.csv", format!("{names}\n{values}\n"));
+    dir.convert_ok(["wide.csv"]);
+    let file = std::fs::File::open(dir.join("wide.parquet")).unwrap();
+    let builder =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let fields = builder.schema().fields();
+    assert_eq!(fields.len(), 100_000);
+    assert_eq!(fields[0].name(), "name");
+    assert_eq!(fields[1].name(), "name_2");
+    assert_eq!(fields[99_999].name(), "name_100000");
+    let unique: std::collections::HashSet<String> =
+        fields.iter().map(|f| f.name().to_lowercase()).collect();
+    assert_eq!(unique.len(), 100_000);
+}

@@ -29,6 +29,8 @@ use crate::progress::{CountingReader, ProgressRef};
 
 pub const BATCH_ROWS: usize = 64 * 1024;
 pub const BATCH_BYTES: usize = 32 * 1024 * 1024;
+/// Cells the column builders of a batch reserve room for at the start.
+const BUILDER_CELLS: usize = 1 << 20;
 
 /// Chunks a worker may run ahead of the one the caller waits for, per worker.
 const LOOKAHEAD_PER_WORKER: usize = 2;
@@ -98,7 +100,13 @@ impl Layout {
     }
 
     fn builders(&self) -> Vec<ColumnBuilder> {
-        self.types.iter().map(|t| ColumnBuilder::new(*t)).collect()
+        // Builders grow as rows come; a very wide table starts them small,
+        // so that memory follows the cells read, not columns × a default.
+        let capacity = (BUILDER_CELLS / self.types.len().max(1)).clamp(1, 1024);
+        self.types
+            .iter()
+            .map(|t| ColumnBuilder::new(*t, capacity))
+            .collect()
     }
 }
 
@@ -413,19 +421,21 @@ enum ColumnBuilder {
 }
 
 impl ColumnBuilder {
-    fn new(column_type: ColumnType) -> ColumnBuilder {
+    fn new(column_type: ColumnType, rows: usize) -> ColumnBuilder {
         match column_type {
-            ColumnType::Boolean => ColumnBuilder::Boolean(BooleanBuilder::new()),
-            ColumnType::Int64 => ColumnBuilder::Int64(Int64Builder::new()),
-            ColumnType::Float64 => ColumnBuilder::Float64(Float64Builder::new()),
-            ColumnType::Date(order) => ColumnBuilder::Date(Date32Builder::new(), order),
+            ColumnType::Boolean => ColumnBuilder::Boolean(BooleanBuilder::with_capacity(rows)),
+            ColumnType::Int64 => ColumnBuilder::Int64(Int64Builder::with_capacity(rows)),
+            ColumnType::Float64 => ColumnBuilder::Float64(Float64Builder::with_capacity(rows)),
+            ColumnType::Date(order) => {
+                ColumnBuilder::Date(Date32Builder::with_capacity(rows), order)
+            }
             ColumnType::Timestamp(order) => {
-                ColumnBuilder::Timestamp(TimestampMicrosecondBuilder::new(), order)
+                ColumnBuilder::Timestamp(TimestampMicrosecondBuilder::with_capacity(rows), order)
             }
-            ColumnType::TimestampUtc => {
-                ColumnBuilder::TimestampUtc(TimestampMicrosecondBuilder::new().with_timezone("UTC"))
-            }
-            ColumnType::Utf8 => ColumnBuilder::Utf8(StringBuilder::new()),
+            ColumnType::TimestampUtc => ColumnBuilder::TimestampUtc(
+                TimestampMicrosecondBuilder::with_capacity(rows).with_timezone("UTC"),
+            ),
+            ColumnType::Utf8 => ColumnBuilder::Utf8(StringBuilder::with_capacity(rows, rows * 8)),
         }
     }
 
