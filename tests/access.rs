@@ -350,10 +350,13 @@ fn a_file_that_is_not_an_access_database_fails_and_leaves_nothing() {
     ] {
         let dir = TestDir::new();
         dir.write(name, bytes);
-        convert(&dir, &[name])
-            .assert_code(EXIT_FAILED)
-            .error_names(name)
-            .stdout_empty();
+        let run = convert(&dir, &[name]).assert_code(EXIT_FAILED);
+        run.error_names(name).stdout_empty();
+        let said = run.stderr.to_lowercase();
+        run.check(
+            said.matches("not an access database").count() <= 1,
+            "the cause is said once, not `not an Access database: not an Access database`",
+        );
         assert_eq!(
             listing(dir.path()),
             [name],

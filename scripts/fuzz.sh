@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Fuzzes a native reader with cargo fuzz (libFuzzer + AddressSanitizer):
+#
+#   scripts/fuzz.sh csv [SECONDS]      default 600 seconds
+#
+# Installs cargo-fuzz when it is missing. The toolchain here is stable; its
+# sanitizer runtime is the same as nightly's, so RUSTC_BOOTSTRAP=1 lets
+# cargo fuzz pass its -Z flags. The corpus starts from the repository's
+# samples and, when ../shared sits beside the repository, the shared
+# fixtures of the format. A crash leaves its input in fuzz/artifacts/<target>/:
+# turn it into a test before fixing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=${1:?usage: scripts/fuzz.sh TARGET [SECONDS]}
+seconds=${2:-600}
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "fuzz: installing cargo-fuzz" >&2
+    cargo install --locked cargo-fuzz >&2
+fi
+
+corpus=fuzz/corpus/$target
+mkdir -p "$corpus"
+case "$target" in
+    csv)
+        cp -n tests/data/*.csv "$corpus"/ 2>/dev/null || true
+        if [ -d ../shared/fixtures/csv ]; then
+            find ../shared/fixtures/csv -type f \( -name '*.csv' -o -name '*.tsv' -o -name '*.txt' \) \
+                -size -200k -exec cp -n {} "$corpus"/ \;
+        fi
+        ;;
+esac
+
+export RUSTC_BOOTSTRAP=1
+cd fuzz
+exec cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20
