@@ -451,3 +451,45 @@ fn leftovers_of_a_killed_run_are_removed_by_the_next_run_on_the_same_target() {
     );
     drop(lock);
 }
+
+#[test]
+fn on_a_full_volume_the_old_output_stays_whole() {
+    // The volume is a small disk; the local temp dir is elsewhere.
+    let Some(disk) = SmallDisk::mount(8 * 1024) else {
+        return;
+    };
+    let raw = disk.path().join("main/sales/raw");
+    std::fs::create_dir_all(&raw).unwrap();
+    std::fs::copy(generated().join("types.mdb"), raw.join("types.mdb")).unwrap();
+    let local = TestDir::new();
+    let convert = |extra: &[&str]| {
+        let mut args = vec!["convert", "dbfs:/Volumes/main/sales/raw/types.mdb"];
+        args.extend_from_slice(extra);
+        on_volumes(&local, disk.path(), &local.join("tmp"), &args)
+            .env("PYFORGE_JARS_DIR", jars_dir())
+    };
+    convert(&[]).assert_code(EXIT_OK);
+    let old = raw.join("types_parquet");
+    let old_files: Vec<(String, Vec<u8>)> = all_names(&old)
+        .into_iter()
+        .map(|n| (n.clone(), std::fs::read(old.join(&n)).unwrap()))
+        .collect();
+    // Room for the new copy beside the old one, none for the manifest.
+    disk.fill_leaving(pages_of(&old));
+    let before = all_names(&raw);
+    convert(&["--force"])
+        .assert_code(EXIT_FAILED)
+        .stderr_has("back in place");
+    assert_eq!(all_names(&raw), before, "no leftovers on the volume");
+    for (name, bytes) in &old_files {
+        assert_eq!(&std::fs::read(old.join(name)).unwrap(), bytes, "{name}");
+    }
+    // Not even room for the copy: the old output is never touched.
+    std::fs::remove_file(disk.path().join("filler")).unwrap();
+    disk.fill_leaving(4096);
+    convert(&["--force"]).assert_code(EXIT_FAILED);
+    assert_eq!(all_names(&raw), before);
+    for (name, bytes) in &old_files {
+        assert_eq!(&std::fs::read(old.join(name)).unwrap(), bytes, "{name}");
+    }
+}

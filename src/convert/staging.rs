@@ -203,3 +203,45 @@ fn private_folder(temp_dir: &Path) -> Result<TempPath, StagingError> {
 fn file_name(path: &Path) -> &std::ffi::OsStr {
     path.file_name().unwrap_or(path.as_os_str())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_rename_the_old_output_goes_only_once_the_new_one_is_complete() {
+        let dir = tempfile::tempdir().unwrap();
+        let local = dir.path().join("local_parquet");
+        std::fs::create_dir(&local).unwrap();
+        std::fs::write(local.join("new.parquet"), b"new").unwrap();
+        let target = dir.path().join("db_parquet");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("old.parquet"), b"old").unwrap();
+        let manifest = dir.path().join(".db_parquet.pyforge.json");
+        std::fs::write(&manifest, b"{}").unwrap();
+
+        // Without --force nothing is touched.
+        assert!(replace_by_copy(&local, &target, false, &manifest, || Ok(())).is_err());
+        assert!(target.join("old.parquet").exists() && manifest.exists());
+
+        let written = std::cell::Cell::new(false);
+        replace_by_copy(&local, &target, true, &manifest, || {
+            // The old manifest went first; the new output is whole here.
+            assert!(!manifest.exists());
+            assert_eq!(std::fs::read(target.join("new.parquet")).unwrap(), b"new");
+            written.set(true);
+            Ok(())
+        })
+        .unwrap();
+        assert!(written.get());
+        assert!(!target.join("old.parquet").exists());
+
+        // A failed last step leaves no half-published output.
+        let error = replace_by_copy(&local, &target, true, &manifest, || {
+            Err(io::Error::other("no room"))
+        })
+        .unwrap_err();
+        assert!(error.to_string().contains("no room"), "{error}");
+        assert!(!target.exists());
+    }
+}
