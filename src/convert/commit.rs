@@ -125,3 +125,18 @@ fn write_manifest(output: &Path, input: &Path, hash: bool) -> io::Result<()> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn losing_a_race_to_another_run_says_what_happened_and_what_to_do() {
+        let failure = CommitFailure::from(CommitError::Exists("out.parquet".into()));
+        assert_eq!(
+            failure.to_string(),
+            "the output out.parquet appeared while this input was converted (another run?)"
+        );
+        assert!(failure.hint().unwrap().contains("--force"));
+    }
+}
