@@ -66,7 +66,7 @@ pub fn classify(kind: Option<&str>, exit_code: Option<i32>, stderr: &str) -> Ver
             return Verdict::Retry(Recoverable::OutOfMemory);
         }
     }
-    let text = stderr.to_ascii_lowercase();
+    let text = without_paths(stderr);
     let final_patterns = [
         // The JVM itself cannot start (a bad -Xmx, an unknown option).
         "could not create the java virtual machine",
@@ -86,9 +86,11 @@ pub fn classify(kind: Option<&str>, exit_code: Option<i32>, stderr: &str) -> Ver
     let patterns: [(&[&str], Recoverable); 3] = [
         (
             &[
-                "lock",
+                "overlappingfilelockexception",
+                "database lock acquisition failure",
                 "being used by another process",
-                "overlappingfilelock",
+                "the database is locked",
+                "file is locked",
             ],
             Recoverable::Locked,
         ),
@@ -121,6 +123,18 @@ pub fn classify(kind: Option<&str>, exit_code: Option<i32>, stderr: &str) -> Ver
         Some(_) => Verdict::Final,
         None => Verdict::Retry(Recoverable::DiedSilently),
     }
+}
+
+/// `stderr` lower-cased, without the words that are file paths: a phrase is
+/// matched in what the JVM said, never in the name of a file
+/// (`/data/blocks.mdb` is no lock).
+fn without_paths(stderr: &str) -> String {
+    stderr
+        .split_whitespace()
+        .filter(|word| !word.contains('/') && !word.contains('\\'))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase()
 }
 
 /// Retry settings.
@@ -234,6 +248,25 @@ mod tests {
             Verdict::Retry(Recoverable::DiedSilently)
         );
         assert_eq!(classify(Some("internal"), None, ""), Verdict::Final);
+        assert_eq!(
+            classify(
+                None,
+                Some(1),
+                "org.hsqldb.HsqlException: Database lock acquisition failure: lockFile"
+            ),
+            Verdict::Retry(Recoverable::Locked)
+        );
+    }
+
+    #[test]
+    fn words_inside_file_paths_are_not_read() {
+        // An I/O error on a database whose path holds `lock` or `tempfile`.
+        let said = "java.io.IOException: cannot read /data/blocks/lockfile_tempfile.mdb";
+        assert_eq!(classify(Some("io"), None, said), Verdict::Final);
+        assert_eq!(
+            classify(Some("io"), None, "Error reading C:\\data\\locks.mdb"),
+            Verdict::Final
+        );
     }
 
     #[test]
