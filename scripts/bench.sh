@@ -23,6 +23,9 @@
 #   BENCH_BIG_ROWS=10000000   rows of the big file
 #   BENCH_NO_BUILD=0          1: skip `cargo build --release`
 #   PYFORGE_BIN=target/release/pyforge
+#   PYFORGE_BASELINE_BIN=     another pyforge build (say, the last release, or main before a
+#                             change): measured beside PYFORGE_BIN on every CSV and Access
+#                             input, in the same run, as "pyforge baseline"
 #
 # Wall time and peak RSS come from GNU time (`/usr/bin/time -f '%e %M'`): the peak RSS is
 # that of the largest single process of the tree (pyforge or its Java helper); startup
@@ -43,6 +46,7 @@ ONLY=${BENCH_ONLY:-}
 ACCESS_ROWS=${BENCH_ACCESS_ROWS:-1000000}
 ACCESS_CLI_BIG=${BENCH_ACCESS_CLI_BIG:-0}
 PYFORGE=${PYFORGE_BIN:-target/release/pyforge}
+BASELINE=${PYFORGE_BASELINE_BIN:-}
 CLI=.peers/pyforge-cli/bin/pyforge
 DUCKPY=.peers/duckdb/bin/python
 B=.bench
@@ -60,6 +64,7 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
     cargo build --release
 fi
 [ -x "$PYFORGE" ] || die "$PYFORGE not found (build it, or set PYFORGE_BIN)"
+[ -z "$BASELINE" ] || [ -x "$BASELINE" ] || die "PYFORGE_BASELINE_BIN=$BASELINE is not an executable"
 bash scripts/install-peers.sh
 if [ "$ONLY" != csv ]; then
     scripts/fetch-jars.sh >/dev/null           # the JAR set, for the Jackcess programs
@@ -166,6 +171,10 @@ if [ "$ONLY" != access ]; then
 
     bench_convert main pyforge "$RUNS" "$B/out-pyforge" "$ROWS" -- \
         "$PYFORGE" convert "$CSV" --output-dir "$B/out-pyforge" --force
+    if [ -n "$BASELINE" ]; then
+        bench_convert main "pyforge baseline" "$RUNS" "$B/out-baseline" "$ROWS" -- \
+            "$BASELINE" convert "$CSV" --output-dir "$B/out-baseline" --force
+    fi
     # 1.0.9 has no --output-dir; it silently does nothing (exit 0) when OUTPUT exists
     # and --force is absent, hence the emptied directory and the check for one output.
     bench_convert main "pyforge-cli 1.0.9" "$RUNS_SLOW" "$B/out-pyforge-cli" "$ROWS" -- \
@@ -215,6 +224,10 @@ bench_access() { # GROUP DB ROWS CLI_RUNS (0: skip pyforge-cli)
     stem=$(basename "$db" .accdb)
     bench_convert "$group" pyforge "$RUNS" "$B/$group-pyforge" "$rows" -- \
         "$PYFORGE" convert "$db" --output-dir "$B/$group-pyforge" --force
+    if [ -n "$BASELINE" ]; then
+        bench_convert "$group" "pyforge baseline" "$RUNS" "$B/$group-baseline" "$rows" -- \
+            "$BASELINE" convert "$db" --output-dir "$B/$group-baseline" --force
+    fi
     bench_convert "$group" "pyforge --engine ucanaccess" 1 "$B/$group-pyforge-ucanaccess" "$rows" -- \
         "$PYFORGE" convert "$db" --engine ucanaccess --output-dir "$B/$group-pyforge-ucanaccess" --force
     if [ "$cli_runs" -gt 0 ]; then
@@ -289,6 +302,7 @@ if [ "$ONLY" != access ]; then
     echo "## pyforge benchmark: CSV → Parquet"
     echo
     echo "- input: \`$CSV\`, $ROWS rows, $(awk -v b="$(stat -c %s "$CSV")" 'BEGIN { printf "%.1f MB", b / 1048576 }') (scripts/gen_bench_csv.py)"
+    [ -z "$BASELINE" ] || echo "- pyforge baseline: \`$BASELINE\`, $("$BASELINE" --version 2>&1 | head -n 1)"
     echo "- pyforge: $("$PYFORGE" --version 2>&1 | head -n 1); pyforge-cli: $("$CLI" --version 2>&1 | head -n 1); DuckDB $("$DUCKPY" -c 'import duckdb; print(duckdb.__version__)') (python package, default threads)"
     echo "- commands: \`pyforge convert IN --output-dir DIR --force\`; \`pyforge-cli convert IN OUT.parquet --format parquet --force\`; DuckDB \`COPY (SELECT * FROM read_csv_auto(IN)) TO OUT (FORMAT PARQUET)\` from Python (its time includes Python start-up)"
     echo "- machine: $(nproc) cores, load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)"

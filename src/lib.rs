@@ -3,6 +3,7 @@
 //! the modules stay private to this crate, and [`fuzzing`] is the one other
 //! way in, for the `cargo fuzz` targets in `fuzz/`.
 
+mod check;
 mod cleanup;
 mod cli;
 mod commands;
@@ -29,6 +30,11 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
     install_interrupt_handler();
+    dispatch(&cli)
+}
+
+/// Runs the subcommand `cli` names.
+fn dispatch(cli: &Cli) -> ExitCode {
     match &cli.command {
         Command::Convert(args) => commands::convert::run(args, cli.quiet),
         Command::Info(args) => commands::info::run(args),

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::{csv_options, UsageError, EXIT_FAILED, EXIT_OK};
 use crate::cli::{Compression, ConvertArgs, OutputFormat};
-use crate::convert::{self, InputReport, Job, JobSettings, Outcome, PlanRequest, ProgressFactory};
+use crate::convert::{
+    self, InputReport, Job, JobSettings, Outcome, PlanRequest, ProgressFactory, WriteSettings,
+};
 use crate::diagnostics;
 use crate::progress::{Bar, NoProgress, ProgressRef};
 use crate::sink::{self, SinkOptions};
@@ -172,23 +174,27 @@ fn prepare(
         csv.threads = (cpus / jobs.min(plan.jobs.len()).max(1)).max(1);
     }
     let settings = JobSettings {
-        sink: SinkOptions {
-            compression: match args.compression {
-                Compression::Snappy => sink::Compression::Snappy,
-                Compression::Gzip => sink::Compression::Gzip,
-                Compression::Zstd => sink::Compression::Zstd,
-                Compression::None => sink::Compression::None,
-            },
-            ..SinkOptions::default()
+        read: crate::formats::ReadOptions {
+            all_strings: args.all_strings,
+            csv,
+            jvm: super::jvm_settings(&args.jvm)?,
+            access: args.access.selection(),
         },
-        csv,
-        all_strings: args.all_strings,
+        write: WriteSettings {
+            sink: SinkOptions {
+                compression: match args.compression {
+                    Compression::Snappy => sink::Compression::Snappy,
+                    Compression::Gzip => sink::Compression::Gzip,
+                    Compression::Zstd => sink::Compression::Zstd,
+                    Compression::None => sink::Compression::None,
+                },
+                ..SinkOptions::default()
+            },
+            allow_partial: args.allow_partial,
+        },
         hash_inputs: args.skip_existing,
         jobs,
         keep_going: args.keep_going,
-        jvm: super::jvm_settings(&args.jvm)?,
-        access: args.access.selection(),
-        allow_partial: args.allow_partial,
     };
     Ok((plan, settings))
 }

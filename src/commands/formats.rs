@@ -19,10 +19,9 @@ struct FormatEntry {
 }
 
 pub fn run(args: &FormatsArgs) -> ExitCode {
-    let entries: Vec<FormatEntry> = Format::ALL
-        .iter()
+    let entries: Vec<FormatEntry> = Format::all()
         .map(|f| FormatEntry {
-            format: *f,
+            format: f,
             name: f.name(),
             extensions: f.extensions(),
             output: match (f.default_output_is_text(), f.layout()) {

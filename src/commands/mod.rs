@@ -78,6 +78,21 @@ pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, Usag
     })
 }
 
+/// What the readers are told, from the flags every reading subcommand has.
+pub fn read_options(
+    csv: &CsvArgs,
+    jvm: &crate::cli::JvmArgs,
+    access: &crate::cli::AccessArgs,
+    all_strings: bool,
+) -> Result<crate::formats::ReadOptions, UsageError> {
+    Ok(crate::formats::ReadOptions {
+        all_strings,
+        csv: csv_options(csv, all_strings)?,
+        jvm: jvm_settings(jvm)?,
+        access: access.selection(),
+    })
+}
+
 /// `PYFORGE_THREADS`, or 0 (decide by the CPUs).
 fn threads_from_env() -> Result<usize, UsageError> {
     match std::env::var(crate::env_vars::PYFORGE_THREADS) {

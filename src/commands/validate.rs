@@ -4,18 +4,14 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{csv_options, EXIT_FAILED};
+use super::{read_options, EXIT_FAILED};
+use crate::check::{check, InputCheck, TableCheck};
 use crate::cli::ValidateArgs;
-use crate::convert::staging::Staged;
 use crate::diagnostics;
-use crate::formats::access::{self, TableCheck};
-use crate::formats::csv::{CsvError, CsvTable};
-use crate::formats::Format;
-use crate::progress::NoProgress;
+use crate::formats::{Format, OutputLayout};
 
 /// `validate --json`, version 1.
 ///
@@ -50,21 +46,45 @@ struct FileReport {
     error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     hint: Option<String>,
-    /// Access: each table's result.
+    /// Inputs of many tables: each table's result.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tables: Vec<TableCheck>,
-    /// Access: tables skipped, and why.
+    /// What the reader noted: tables skipped, rows mended.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<String>,
 }
 
+impl FileReport {
+    /// The report of an input that read through; as `convert` lays the
+    /// input out, one table (rows and columns) or many (each table).
+    fn read(&mut self, layout: OutputLayout, found: InputCheck) {
+        let failed: Vec<&TableCheck> = found.tables.iter().filter(|t| !t.valid).collect();
+        self.valid = failed.is_empty();
+        self.rows = Some(found.rows());
+        match layout {
+            OutputLayout::Directory if !failed.is_empty() => {
+                self.error = Some(format!(
+                    "{} of {} tables did not read completely",
+                    failed.len(),
+                    found.tables.len()
+                ));
+            }
+            OutputLayout::Directory => {}
+            OutputLayout::File => {
+                self.columns = Some(found.columns);
+                self.error = failed.first().and_then(|t| t.error.clone());
+            }
+        }
+        if layout == OutputLayout::Directory {
+            self.tables = found.tables;
+        }
+        self.notes = found.notes;
+    }
+}
+
 pub fn run(args: &ValidateArgs) -> ExitCode {
-    let options = match csv_options(&args.csv, false) {
+    let options = match read_options(&args.csv, &args.jvm, &args.access, false) {
         Ok(options) => options,
-        Err(usage) => return usage.exit(),
-    };
-    let jvm = match super::jvm_settings(&args.jvm) {
-        Ok(jvm) => jvm,
         Err(usage) => return usage.exit(),
     };
     let inputs = match super::local_paths(&args.inputs) {
@@ -93,24 +113,13 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
                 report.error = Some("unknown file type".into());
                 report.hint = Some("run `pyforge formats` for the extensions pyforge reads".into());
             }
-            Some(Format::Csv) => match read_csv(path, &options) {
-                Ok((rows, columns)) => {
-                    report.valid = true;
-                    report.rows = Some(rows);
-                    report.columns = Some(columns);
-                }
+            Some(format) => match check(path, format, &options) {
+                Ok(found) => report.read(format.layout(), found),
                 Err(e) => {
-                    report.error = Some(e.to_string());
-                    report.hint = e.hint().map(str::to_string);
+                    report.error = Some(e.message);
+                    report.hint = e.hint;
                 }
             },
-            Some(Format::Access) => check_access(path, &jvm, args, &mut report),
-            Some(other) => {
-                report.error = Some(format!(
-                    "not supported yet: validating {} files",
-                    other.name()
-                ));
-            }
         }
         files.push(report);
     }
@@ -123,12 +132,14 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
         }
         match (&f.error, args.json) {
             (Some(error), _) => diagnostics::error(Some(&f.file), error, f.hint.as_deref()),
-            (None, false) if f.format == Some(Format::Access) => println!(
-                "valid: {} ({} tables, {} rows)",
-                f.file.display(),
-                f.tables.len(),
-                f.rows.unwrap_or(0)
-            ),
+            (None, false) if f.format.map(|f| f.layout()) == Some(OutputLayout::Directory) => {
+                println!(
+                    "valid: {} ({} tables, {} rows)",
+                    f.file.display(),
+                    f.tables.len(),
+                    f.rows.unwrap_or(0)
+                )
+            }
             (None, false) => println!(
                 "valid: {} ({} rows, {} columns)",
                 f.file.display(),
@@ -155,50 +166,4 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
     } else {
         ExitCode::from(EXIT_FAILED)
     }
-}
-
-/// Every table read by the Java helper, batches built and dropped.
-fn check_access(
-    path: &std::path::Path,
-    jvm: &crate::jvm::setup::JvmSettings,
-    args: &ValidateArgs,
-    report: &mut FileReport,
-) {
-    let checked = Staged::for_reading(path, Format::Access, &jvm.temp_dir)
-        .map_err(|e| (e.to_string(), None))
-        .and_then(|staged| {
-            access::validate(&staged.job.input, jvm, &args.access.selection())
-                .map_err(|e| (e.to_string(), e.hint()))
-        });
-    match checked {
-        Ok(check) => {
-            let failed = check.tables.iter().filter(|t| !t.valid).count();
-            report.valid = failed == 0;
-            report.rows = Some(check.tables.iter().map(|t| t.rows).sum());
-            if failed > 0 {
-                report.error = Some(format!(
-                    "{failed} of {} tables did not read completely",
-                    check.tables.len()
-                ));
-            }
-            report.tables = check.tables;
-            report.notes = check.notes;
-        }
-        Err((error, hint)) => {
-            report.error = Some(error);
-            report.hint = hint;
-        }
-    }
-}
-
-/// Both passes, batches built and dropped.
-fn read_csv(
-    path: &std::path::Path,
-    options: &crate::formats::csv::CsvOptions,
-) -> Result<(u64, usize), CsvError> {
-    let table = CsvTable::open(path, options, Arc::new(NoProgress))?;
-    for batch in table.batches(Arc::new(NoProgress))? {
-        batch?;
-    }
-    Ok((table.rows, table.columns.len()))
 }

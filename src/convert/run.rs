@@ -14,28 +14,19 @@ use serde::Serialize;
 use super::commit;
 use super::plan::Job;
 use super::staging::Staged;
-use crate::files::TempPath;
-use crate::formats::access::{self, AccessOptions, TableReport};
-use crate::formats::csv::{CsvOptions, CsvTable};
-use crate::formats::Format;
+use super::write::{OutputWriter, TableReport, WriteSettings, Written};
+use crate::formats::{Format, FormatError, ReadError, ReadOptions};
 use crate::progress::ProgressRef;
-use crate::sink::{ParquetSink, SinkOptions};
 
 /// Settings shared by every job of a run.
 #[derive(Debug, Clone)]
 pub struct JobSettings {
-    pub sink: SinkOptions,
-    pub csv: CsvOptions,
-    /// Every column as a string (`--all-strings`); CSV carries its own copy.
-    pub all_strings: bool,
+    /// What the readers are told.
+    pub read: ReadOptions,
+    /// What the writers are told.
+    pub write: WriteSettings,
     pub jobs: usize,
     pub keep_going: bool,
-    /// Java, the JAR set and the helper's heap, retries and timeout (Access).
-    pub jvm: crate::jvm::setup::JvmSettings,
-    /// Tables, password and engine (Access).
-    pub access: crate::formats::access::AccessSelection,
-    /// Keep Access tables read short of their row count (`--allow-partial`).
-    pub allow_partial: bool,
     /// Hash inputs into the output manifests (`--skip-existing`).
     pub hash_inputs: bool,
 }
@@ -59,11 +50,12 @@ pub enum Outcome {
         bytes: u64,
         /// Things worth knowing that did not stop the conversion.
         notes: Vec<String>,
-        /// Outputs with one file per table (Access): each table's file and
-        /// counts; `rows`, `columns` and `bytes` above are the totals.
+        /// Outputs with one file per table (a directory): each table's file
+        /// and counts; `rows`, `columns` and `bytes` above are the totals.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         tables: Vec<TableReport>,
-        /// Restarts of the Java helper after recoverable failures.
+        /// Restarts of a helper process (Access: the Java helper) after
+        /// recoverable failures.
         retries: u32,
     },
     /// Left alone: the output is up to date (`--skip-existing`).
@@ -97,19 +89,19 @@ struct JobFailure {
     hint: Option<String>,
 }
 
-impl<E: std::error::Error> From<E> for JobFailure {
-    fn from(e: E) -> Self {
-        let mut error = e.to_string();
-        let mut source = e.source();
-        while let Some(cause) = source {
-            let text = cause.to_string();
-            if !error.contains(&text) {
-                error.push_str(": ");
-                error.push_str(&text);
-            }
-            source = cause.source();
+impl From<FormatError> for JobFailure {
+    fn from(e: FormatError) -> Self {
+        JobFailure {
+            error: e.message,
+            hint: e.hint,
         }
-        JobFailure { error, hint: None }
+    }
+}
+
+impl JobFailure {
+    /// `error` with every cause in its chain, and `hint`.
+    fn of(error: &dyn std::error::Error, hint: Option<String>) -> JobFailure {
+        FormatError::new(error, hint).into()
     }
 }
 
@@ -182,29 +174,50 @@ fn convert(
     settings: &JobSettings,
     progress: ProgressRef,
 ) -> Result<Outcome, JobFailure> {
-    if !job.format.is_supported() {
+    let Some(reader) = job.format.reader() else {
         return Err(JobFailure {
             error: format!("not supported yet: {} conversion", job.format.name()),
             hint: Some("run `pyforge formats` to see what this build converts".into()),
         });
-    }
+    };
     ensure_parent_dir(&job.output)?;
     let cleaned = commit::clean_leftovers(job);
-    let staged = Staged::prepare(job, &settings.jvm.temp_dir)?;
-    let (mut outcome, finished) = match job.format {
-        Format::Csv => convert_csv(&staged.job, settings, progress),
-        Format::Access => convert_access(&staged.job, settings, progress),
-        other => unreachable!("{other:?} is not supported"),
-    }?;
-    commit::commit(finished, job, &staged, settings.hash_inputs).map_err(|e| JobFailure {
-        hint: e.hint(),
-        ..JobFailure::from(e)
-    })?;
-    if let Outcome::Converted { output, notes, .. } = &mut outcome {
-        output.clone_from(&job.output);
-        notes.extend(cleaned);
-    }
-    Ok(outcome)
+    let staged =
+        Staged::prepare(job, &settings.read.jvm.temp_dir).map_err(|e| JobFailure::of(&e, None))?;
+    let (input, output) = (&staged.job.input, &staged.job.output);
+    let mut writer = OutputWriter::new(input, job.format, output, &settings.write)
+        .map_err(|e| JobFailure::of(&e, e.hint()))?;
+    let summary = match reader.read(input, &settings.read, &mut writer, &progress) {
+        Ok(summary) => summary,
+        Err(ReadError::Failed(e)) => return Err(e.into()),
+        Err(ReadError::Stopped) => {
+            return Err(match writer.take_error() {
+                Some(e) => JobFailure::of(&e, e.hint()),
+                None => JobFailure {
+                    error: "the reader stopped without a reason".into(),
+                    hint: None,
+                },
+            })
+        }
+    };
+    let written: Written = writer.finish().map_err(|e| JobFailure::of(&e, e.hint()))?;
+    commit::commit(written.pending, job, &staged, settings.hash_inputs)
+        .map_err(|e| JobFailure::of(&e, e.hint()))?;
+    let mut notes = summary.notes;
+    notes.extend(written.notes);
+    notes.extend(cleaned);
+    Ok(Outcome::Converted {
+        output: job.output.clone(),
+        rows: written.rows,
+        columns: written.columns,
+        bytes: written.bytes,
+        notes,
+        tables: match job.format.layout() {
+            crate::formats::OutputLayout::Directory => written.tables,
+            crate::formats::OutputLayout::File => Vec::new(),
+        },
+        retries: summary.retries,
+    })
 }
 
 fn ensure_parent_dir(output: &Path) -> Result<(), JobFailure> {
@@ -218,115 +231,4 @@ fn ensure_parent_dir(output: &Path) -> Result<(), JobFailure> {
         })?;
     }
     Ok(())
-}
-
-fn convert_csv(
-    job: &Job,
-    settings: &JobSettings,
-    progress: ProgressRef,
-) -> Result<(Outcome, TempPath), JobFailure> {
-    let table = CsvTable::open(&job.input, &settings.csv, progress.clone()).map_err(csv_failure)?;
-    let metadata = vec![
-        ("pyforge.source".to_string(), source_name(&job.input)),
-        ("pyforge.source_format".to_string(), "csv".to_string()),
-    ];
-    let mut sink = ParquetSink::create(&job.output, &table.schema(), metadata, &settings.sink)?;
-    for batch in table.batches(progress).map_err(csv_failure)? {
-        sink.write(&batch.map_err(csv_failure)?)?;
-    }
-    let (summary, temp) = sink.finish()?;
-    let mut notes = Vec::new();
-    if table.short_rows > 0 {
-        notes.push(format!(
-            "{} row(s) had fewer fields than the header and were padded with nulls",
-            table.short_rows
-        ));
-    }
-    if table.long_rows > 0 {
-        notes.push(format!(
-            "{} row(s) had more fields than the header; the extra cells are in columns named column_<n>",
-            table.long_rows
-        ));
-    }
-    if table.replaced_sequences > 0 {
-        notes.push(format!(
-            "{} invalid UTF-8 byte sequence(s) read as U+FFFD (--encoding-errors replace)",
-            table.replaced_sequences
-        ));
-    } else if let Some(evidence) = table.encoding_evidence {
-        notes.push(format!(
-            "read as {}: the file is not UTF-8 ({})",
-            table.encoding.name(),
-            evidence.describe()
-        ));
-    }
-    if table.dialect.skip_lines > 0 {
-        notes.push(format!(
-            "skipped {} line(s) before the header",
-            table.dialect.skip_lines
-        ));
-    }
-    let outcome = Outcome::Converted {
-        output: summary.path,
-        rows: summary.rows,
-        columns: table.columns.len(),
-        bytes: summary.bytes,
-        notes,
-        tables: Vec::new(),
-        retries: 0,
-    };
-    Ok((outcome, temp))
-}
-
-fn convert_access(
-    job: &Job,
-    settings: &JobSettings,
-    progress: ProgressRef,
-) -> Result<(Outcome, TempPath), JobFailure> {
-    let options = AccessOptions {
-        sink: settings.sink.clone(),
-        all_strings: settings.all_strings,
-        jvm: settings.jvm.clone(),
-        selection: settings.access.clone(),
-        allow_partial: settings.allow_partial,
-    };
-    let summary =
-        access::convert(&job.input, &job.output, &options, progress.as_ref()).map_err(|e| {
-            JobFailure {
-                hint: e.hint(),
-                ..JobFailure::from(e)
-            }
-        })?;
-    let mut notes = summary.notes;
-    if summary.retries > 0 {
-        notes.push(format!(
-            "the Java helper was restarted {} time(s) after recoverable failures",
-            summary.retries
-        ));
-    }
-    let outcome = Outcome::Converted {
-        output: job.output.clone(),
-        rows: summary.tables.iter().map(|t| t.rows).sum(),
-        columns: summary.tables.iter().map(|t| t.columns).sum(),
-        bytes: summary.tables.iter().map(|t| t.bytes).sum(),
-        notes,
-        tables: summary.tables,
-        retries: summary.retries,
-    };
-    Ok((outcome, summary.pending))
-}
-
-fn csv_failure(e: crate::formats::csv::CsvError) -> JobFailure {
-    let hint = e.hint().map(str::to_string);
-    JobFailure {
-        hint,
-        ..JobFailure::from(e)
-    }
-}
-
-/// The input's file name, kept in the Parquet footer.
-fn source_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }

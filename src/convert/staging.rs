@@ -2,8 +2,9 @@
 //! files there, and volumes take only whole files written front to back (no
 //! append, random write, hard link or rename), so:
 //!
-//! - an Access database on a volume is copied into the local temp dir before
-//!   the helper opens it, and the copy is removed afterwards, also on failure;
+//! - an input on a volume whose reader cannot open files there (Access: the
+//!   Java helper) is copied into the local temp dir first, and the copy is
+//!   removed afterwards, also on failure;
 //! - an output bound for a volume is written in the local temp dir (with the
 //!   usual temporary name and rename, which local disks allow), then copied
 //!   whole onto the volume under a hidden name beside its target, and only
@@ -61,7 +62,7 @@ impl Staged {
     /// Stages `job` through `temp_dir` where a volume is involved; a job with
     /// nothing on a volume comes back as it is.
     pub fn prepare(job: &Job, temp_dir: &Path) -> Result<Staged, StagingError> {
-        let copy_input = job.format == Format::Access && is_on_volume(&job.input);
+        let copy_input = job.format.needs_local_copy() && is_on_volume(&job.input);
         let publish = !job.output.as_os_str().is_empty() && is_on_volume(&job.output);
         let mut staged = Staged {
             job: job.clone(),
@@ -99,8 +100,9 @@ impl Staged {
         Ok(staged)
     }
 
-    /// An input to read in place (`info`, `validate`): an Access database on
-    /// a volume is copied to local disk, anything else is left alone.
+    /// An input to read in place (`info`, `validate`): one on a volume whose
+    /// reader needs local files is copied to local disk, anything else is
+    /// left alone.
     pub fn for_reading(
         input: &Path,
         format: Format,

@@ -1,27 +1,38 @@
-//! The input formats pyforge knows, and the reader for each.
+//! The input formats pyforge knows: the registry, and the reader of each.
 //!
-//! [`Format::of`] decides a file's format from its extension; each format has
-//! one reader module yielding Arrow record batches for the sink. Formats not
-//! built yet are listed (so `formats` and error messages can name them) and
-//! answer "not supported yet".
+//! Each supported format is one module implementing [`InputFormat`] (the
+//! seam in `interface`) plus one [`FormatEntry`] in [`REGISTRY`]: its
+//! extensions, how its output is laid out, whether its reader needs a local
+//! copy of an input on a volume. `convert`, `info` and `validate` only go
+//! through the registry. Formats not built yet are listed with no reader
+//! (so `formats` and error messages can name them) and answer "not
+//! supported yet".
 
 pub mod access;
 pub mod csv;
+mod interface;
+#[cfg(test)]
+mod seam_probe;
 
 use std::path::Path;
 
 use serde::Serialize;
 
-/// An input format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Csv,
-    Excel,
-    Dbf,
-    Access,
-    Xml,
-    Pdf,
+pub use interface::{
+    json_document, name_width, Description, FormatError, Header, InputFormat, ReadError,
+    ReadSummary, Stop, TableSink,
+};
+
+/// What readers are told: every format's own options, and what they share.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Every column as a string (`--all-strings`).
+    pub all_strings: bool,
+    pub csv: csv::CsvOptions,
+    /// Java, the JAR set and the helper's heap, retries and timeout (Access).
+    pub jvm: crate::jvm::setup::JvmSettings,
+    /// Tables, password and engine (Access).
+    pub access: access::AccessSelection,
 }
 
 /// How a format's output is laid out (pyforge-cli 1.0.9's layout).
@@ -33,22 +44,87 @@ pub enum OutputLayout {
     Directory,
 }
 
+/// One format in the registry.
+pub struct FormatEntry {
+    /// Its name in JSON documents and Parquet footers: `csv`, `access`...
+    pub id: &'static str,
+    /// Its name for a person: `CSV`, `Access`...
+    pub name: &'static str,
+    /// File extensions, lower case, without the dot.
+    pub extensions: &'static [&'static str],
+    pub description: &'static str,
+    pub layout: OutputLayout,
+    /// Writes text (`<stem>.txt`) unless asked for Parquet (PDF).
+    pub text_by_default: bool,
+    /// Its reader cannot open files on a volume: inputs there are copied
+    /// to local disk first (Access, for the JVM).
+    pub needs_local_copy: bool,
+    /// `None`: listed, not supported yet.
+    pub reader: Option<&'static dyn InputFormat>,
+}
+
+/// Every format, in the order `pyforge formats` lists them.
+static REGISTRY: &[&FormatEntry] = &[
+    &csv::FORMAT,
+    &FormatEntry {
+        id: "excel",
+        name: "Excel",
+        extensions: &["xlsx", "xlsm", "xls", "xlsb", "ods"],
+        description: "Excel workbooks, one Parquet file per sheet",
+        layout: OutputLayout::Directory,
+        text_by_default: false,
+        needs_local_copy: false,
+        reader: None,
+    },
+    &FormatEntry {
+        id: "dbf",
+        name: "dBase",
+        extensions: &["dbf"],
+        description: "dBase / FoxPro tables",
+        layout: OutputLayout::Directory,
+        text_by_default: false,
+        needs_local_copy: false,
+        reader: None,
+    },
+    &access::FORMAT,
+    &FormatEntry {
+        id: "xml",
+        name: "XML",
+        extensions: &["xml"],
+        description: "XML documents, flattened to rows",
+        layout: OutputLayout::File,
+        text_by_default: false,
+        needs_local_copy: false,
+        reader: None,
+    },
+    &FormatEntry {
+        id: "pdf",
+        name: "PDF",
+        extensions: &["pdf"],
+        description: "PDF documents, text extraction",
+        layout: OutputLayout::File,
+        text_by_default: true,
+        needs_local_copy: false,
+        reader: None,
+    },
+    #[cfg(test)]
+    &seam_probe::FORMAT,
+];
+
+/// An input format: a handle on its registry entry.
+#[derive(Clone, Copy)]
+pub struct Format(&'static FormatEntry);
+
 impl Format {
-    pub const ALL: [Format; 6] = [
-        Format::Csv,
-        Format::Excel,
-        Format::Dbf,
-        Format::Access,
-        Format::Xml,
-        Format::Pdf,
-    ];
+    /// Every format in the registry.
+    pub fn all() -> impl Iterator<Item = Format> {
+        REGISTRY.iter().map(|entry| Format(entry))
+    }
 
     /// The format of `path`, from its extension (case-insensitive).
     pub fn of(path: &Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        Format::ALL
-            .into_iter()
-            .find(|f| f.extensions().contains(&extension.as_str()))
+        Format::all().find(|f| f.0.extensions.contains(&extension.as_str()))
     }
 
     /// The format of a file named explicitly on the command line: there,
@@ -57,58 +133,86 @@ impl Format {
     pub fn of_named_file(path: &Path) -> Option<Format> {
         Format::of(path).or_else(|| {
             let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-            matches!(extension.as_str(), "txt" | "dat").then_some(Format::Csv)
+            matches!(extension.as_str(), "txt" | "dat").then(|| Format(&csv::FORMAT))
         })
     }
 
-    pub fn extensions(&self) -> &'static [&'static str] {
-        match self {
-            Format::Csv => &["csv", "tsv", "psv", "tab"],
-            Format::Excel => &["xlsx", "xlsm", "xls", "xlsb", "ods"],
-            Format::Dbf => &["dbf"],
-            Format::Access => &["mdb", "accdb"],
-            Format::Xml => &["xml"],
-            Format::Pdf => &["pdf"],
-        }
+    pub fn id(&self) -> &'static str {
+        self.0.id
     }
 
     pub fn name(&self) -> &'static str {
-        match self {
-            Format::Csv => "CSV",
-            Format::Excel => "Excel",
-            Format::Dbf => "dBase",
-            Format::Access => "Access",
-            Format::Xml => "XML",
-            Format::Pdf => "PDF",
-        }
+        self.0.name
+    }
+
+    pub fn extensions(&self) -> &'static [&'static str] {
+        self.0.extensions
     }
 
     pub fn description(&self) -> &'static str {
-        match self {
-            Format::Csv => "delimited text (comma, semicolon, tab, pipe, colon)",
-            Format::Excel => "Excel workbooks, one Parquet file per sheet",
-            Format::Dbf => "dBase / FoxPro tables",
-            Format::Access => "Microsoft Access databases, one Parquet file per table",
-            Format::Xml => "XML documents, flattened to rows",
-            Format::Pdf => "PDF documents, text extraction",
-        }
-    }
-
-    /// Whether this build converts the format.
-    pub fn is_supported(&self) -> bool {
-        matches!(self, Format::Csv | Format::Access)
+        self.0.description
     }
 
     pub fn layout(&self) -> OutputLayout {
-        match self {
-            Format::Csv | Format::Xml | Format::Pdf => OutputLayout::File,
-            Format::Excel | Format::Dbf | Format::Access => OutputLayout::Directory,
-        }
+        self.0.layout
     }
 
     /// What `--format` defaults to: text for PDF, Parquet for the rest.
     pub fn default_output_is_text(&self) -> bool {
-        matches!(self, Format::Pdf)
+        self.0.text_by_default
+    }
+
+    /// Whether an input on a volume is copied to local disk for the reader.
+    pub fn needs_local_copy(&self) -> bool {
+        self.0.needs_local_copy
+    }
+
+    /// The reader, in a build that converts the format.
+    pub fn reader(&self) -> Option<&'static dyn InputFormat> {
+        self.0.reader
+    }
+
+    /// Whether this build converts the format.
+    pub fn is_supported(&self) -> bool {
+        self.0.reader.is_some()
+    }
+}
+
+impl PartialEq for Format {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+impl Eq for Format {}
+
+impl PartialOrd for Format {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Format {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.id.cmp(other.0.id)
+    }
+}
+
+impl std::hash::Hash for Format {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.id.hash(state);
+    }
+}
+
+impl std::fmt::Debug for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.id)
+    }
+}
+
+impl Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.id)
     }
 }
 
@@ -116,12 +220,34 @@ impl Format {
 mod tests {
     use super::*;
 
+    fn id_of(path: &str) -> Option<&'static str> {
+        Format::of(Path::new(path)).map(|f| f.id())
+    }
+
     #[test]
     fn formats_by_extension() {
-        assert_eq!(Format::of(Path::new("a/b.CSV")), Some(Format::Csv));
-        assert_eq!(Format::of(Path::new("x.tsv")), Some(Format::Csv));
-        assert_eq!(Format::of(Path::new("db.accdb")), Some(Format::Access));
-        assert_eq!(Format::of(Path::new("noext")), None);
-        assert_eq!(Format::of(Path::new("a.parquet")), None);
+        assert_eq!(id_of("a/b.CSV"), Some("csv"));
+        assert_eq!(id_of("x.tsv"), Some("csv"));
+        assert_eq!(id_of("db.accdb"), Some("access"));
+        assert_eq!(id_of("noext"), None);
+        assert_eq!(id_of("a.parquet"), None);
+        assert_eq!(
+            Format::of_named_file(Path::new("a.txt")).map(|f| f.id()),
+            Some("csv")
+        );
+    }
+
+    #[test]
+    fn every_extension_belongs_to_one_format() {
+        let mut seen = std::collections::HashSet::new();
+        for format in Format::all() {
+            assert!(seen.insert(format.id()), "{} twice", format.id());
+            for extension in format.extensions() {
+                assert_eq!(
+                    Format::of(Path::new(&format!("x.{extension}"))),
+                    Some(format)
+                );
+            }
+        }
     }
 }

@@ -325,6 +325,11 @@ mod tests {
             "the limit held"
         );
         let pid = std::fs::read_to_string(&pid_file).unwrap();
+        // The signal is sent; on a busy machine the child takes a moment to go.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while is_running(pid.trim()) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         assert!(!is_running(pid.trim()), "the script's child was killed too");
     }
 

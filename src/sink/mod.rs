@@ -1,7 +1,7 @@
 //! The Parquet sink: the only place in pyforge that writes Parquet.
 //!
-//! Every reader hands Arrow record batches to a [`ParquetSink`], which owns the
-//! writer properties (codec, bounded row groups, `created_by`), the column
+//! The convert layer's writers (`convert::write`) hand every table's Arrow
+//! record batches to a [`ParquetSink`], which owns the writer properties (codec, bounded row groups, `created_by`), the column
 //! names (unique ignoring case, originals kept in the footer), the Spark-safe
 //! types. It writes under a hidden temporary name and hands the finished
 //! file back uncommitted: the convert layer moves it into place.
@@ -90,7 +90,6 @@ pub enum SinkError {
 /// What a finished file holds.
 #[derive(Debug, Clone)]
 pub struct SinkSummary {
-    pub path: PathBuf,
     pub rows: u64,
     pub bytes: u64,
 }
@@ -196,11 +195,7 @@ impl ParquetSink {
         })?;
         let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
         drop(file);
-        let summary = SinkSummary {
-            path: target,
-            rows,
-            bytes,
-        };
+        let summary = SinkSummary { rows, bytes };
         Ok((summary, temp))
     }
 

@@ -2,6 +2,7 @@
 //! with their row counts, and every column's Access type and the Parquet
 //! type `convert` would give it. Reads metadata only, no rows.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -9,11 +10,22 @@ use serde::{Deserialize, Serialize};
 use super::metadata_cache::MetadataCache;
 use super::types::arrow_type;
 use super::{run_session, AccessError, AccessSelection};
+use crate::formats::{json_document, name_width, Description, Header};
 use crate::jvm::helper::{Helper, HelperError};
 use crate::jvm::protocol::TableKind;
 use crate::jvm::setup::JvmSettings;
 
-/// A database as `info` shows it.
+/// A database as `info` shows it. `info --json`, version 1 (after
+/// `schema_version`, `file`, `format` and `bytes`):
+///
+/// ```json
+/// { "schema_version": 1, "file": "nwind.mdb", "format": "access", "bytes": 3002368,
+///   "file_format": "V2000", "password_protected": false,
+///   "tables": [ { "name": "Orders", "kind": "table", "rows": 830,
+///                 "columns": [ { "name": "OrderID", "access_type": "LONG",
+///                                "parquet_type": "Int32" } ] } ] }
+/// ```
+/// `rows` is the count the file states; null for a link to a missing database.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DatabaseInfo {
     /// Jackcess' name for the file format (`V2000`, `V2010`, ...).
@@ -41,6 +53,56 @@ pub struct ColumnInfo {
     /// A calculated column (its stored results are converted).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub calculated: bool,
+}
+
+impl Description for DatabaseInfo {
+    fn json(&self, header: &Header) -> String {
+        json_document(header, self)
+    }
+
+    fn text(&self, header: &Header) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "file:       {}", header.file);
+        let _ = writeln!(
+            out,
+            "format:     Access ({}){}",
+            self.file_format.as_deref().unwrap_or("unknown version"),
+            if self.password_protected {
+                ", password protected"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(out, "size:       {} bytes", header.bytes);
+        let _ = writeln!(out, "tables:     {}", self.tables.len());
+        for table in &self.tables {
+            let _ = match table.rows {
+                Some(rows) => writeln!(
+                    out,
+                    "\n  {} ({rows} rows, {} columns)",
+                    table.name,
+                    table.columns.len()
+                ),
+                None => writeln!(out, "\n  {} (linked; its database is missing)", table.name),
+            };
+            let width = name_width(table.columns.iter().map(|c| c.name.as_str()));
+            for column in &table.columns {
+                let _ = writeln!(
+                    out,
+                    "    {:<width$}  {:<16} {}{}",
+                    column.name,
+                    column.access_type,
+                    column.parquet_type,
+                    if column.calculated {
+                        "  (calculated)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        out
+    }
 }
 
 /// Opens the database and describes every table (or those of `--tables`).

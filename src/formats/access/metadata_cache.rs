@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::DatabaseInfo;
+use super::describe::DatabaseInfo;
 use crate::files::write_atomic;
 use crate::jvm::jars::cache_root;
 

@@ -1,50 +1,40 @@
-//! Microsoft Access databases (`.mdb`, `.accdb`) → one Parquet file per table.
+//! Microsoft Access databases (`.mdb`, `.accdb`): one table of output per
+//! database table.
 //!
 //! The Java helper (`jvm::helper`) reads the file; this module finds Java and
-//! the JAR set, runs the helper with retries, turns each table's schema into
-//! an Arrow schema (`types`), streams its rows into bounded Arrow batches for
-//! the sink (`read`), and checks the rows read against the row count the
-//! file states. The tables are written into a hidden temporary directory
-//! beside the `<stem>_parquet/` target, handed back uncommitted: the convert
-//! layer moves it into place once every table is complete. `describe` (for `info`) reads metadata
-//! only; `check` (for `validate`) reads every row and writes nothing.
+//! the JAR set and runs the helper with retries (`run_session`), one session
+//! per database. `read_all` streams every selected table through it into
+//! the table sink (`read` turns one table's rows into bounded Arrow batches,
+//! `types` each column into an Arrow type); `describe` (for `info`) reads
+//! metadata only. `format` puts all of it behind the format interface.
 
-mod check;
 mod describe;
+mod format;
 mod metadata_cache;
-mod names;
 mod read;
+mod read_all;
 mod types;
 
-pub use check::{validate, TableCheck};
-pub use describe::{describe, DatabaseInfo};
+use std::path::Path;
 
-use std::path::{Path, PathBuf};
-
-use serde::Serialize;
-
-use crate::files::TempPath;
+use crate::formats::{FormatEntry, FormatError, OutputLayout};
 use crate::jvm::helper::{with_retries, Attempted, Helper, HelperError};
 use crate::jvm::protocol::{Engine, ErrorKind, TableKind};
 use crate::jvm::retry::Verdict;
 use crate::jvm::setup::{JvmSettings, SetupError};
-use crate::progress::{NoProgress, Progress};
-use crate::sink::{ParquetSink, SinkError, SinkOptions};
+use crate::progress::NoProgress;
 
-/// Footer key holding the table's name as stored in the database.
-pub const SOURCE_TABLE_KEY: &str = "pyforge.source_table";
-
-/// Settings for one Access conversion.
-#[derive(Debug, Clone)]
-pub struct AccessOptions {
-    pub sink: SinkOptions,
-    pub all_strings: bool,
-    pub jvm: JvmSettings,
-    pub selection: AccessSelection,
-    /// Keep a table read short of its stated row count (or stopped by
-    /// damage) instead of failing: `--allow-partial`.
-    pub allow_partial: bool,
-}
+/// The registry entry.
+pub const FORMAT: FormatEntry = FormatEntry {
+    id: "access",
+    name: "Access",
+    extensions: &["mdb", "accdb"],
+    description: "Microsoft Access databases, one Parquet file per table",
+    layout: OutputLayout::Directory,
+    text_by_default: false,
+    needs_local_copy: true,
+    reader: Some(&format::Access),
+};
 
 /// What to read from a database and how.
 #[derive(Debug, Clone)]
@@ -71,29 +61,6 @@ impl Default for AccessSelection {
     }
 }
 
-/// One converted table.
-#[derive(Debug, Clone, Serialize)]
-pub struct TableReport {
-    /// The table's name in the database.
-    pub table: String,
-    /// The Parquet file written for it (inside the output directory).
-    pub file: String,
-    pub rows: u64,
-    pub columns: usize,
-    pub bytes: u64,
-}
-
-/// What a finished conversion wrote.
-#[derive(Debug)]
-pub struct AccessSummary {
-    /// The complete output directory under its temporary name, to be
-    /// committed onto the target.
-    pub pending: TempPath,
-    pub tables: Vec<TableReport>,
-    pub notes: Vec<String>,
-    pub retries: u32,
-}
-
 /// Why an Access conversion failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AccessError {
@@ -108,28 +75,8 @@ pub enum AccessError {
         table: String,
         source: types::ValueError,
     },
-    #[error("table `{table}`: {message}, after {rows} of the {row_count} rows the file states")]
-    Damaged {
-        table: String,
-        rows: u64,
-        row_count: u64,
-        message: String,
-    },
     #[error("table `{table}`: {}", helper_message(.source))]
     Table { table: String, source: HelperError },
-    #[error("table `{table}`: read {rows_sent} rows but the file states {row_count} (a damaged table or a stale row count)")]
-    RowCount {
-        table: String,
-        rows_sent: u64,
-        row_count: u64,
-    },
-    #[error("table `{table}`: {source}")]
-    Sink { table: String, source: SinkError },
-    #[error("cannot create a temporary directory beside {}: {source}", .target.display())]
-    TempDir {
-        target: PathBuf,
-        source: std::io::Error,
-    },
     #[error("no table named {} (the tables are: {})", quoted(.unknown), quoted(.available))]
     UnknownTables {
         unknown: Vec<String>,
@@ -169,7 +116,7 @@ fn helper_message(error: &HelperError) -> String {
 
 impl AccessError {
     /// A table whose data the helper found damaged before any row was read.
-    fn is_damage(&self) -> bool {
+    pub(super) fn is_damage(&self) -> bool {
         matches!(
             self,
             AccessError::Table {
@@ -205,54 +152,30 @@ impl AccessError {
             AccessError::Helper(_) => {
                 Some("`pyforge env-info` checks Java, the JAR set and the helper".into())
             }
-            AccessError::Damaged { .. } | AccessError::RowCount { .. } => Some(
-                "--allow-partial keeps the rows that could be read; `pyforge validate` checks every table"
-                    .into(),
-            ),
             _ => None,
         }
     }
 }
 
-/// Converts the database at `input` into the directory `output`, reporting
-/// each table's rows to `progress`.
-pub fn convert(
-    input: &Path,
-    output: &Path,
-    options: &AccessOptions,
-    progress: &dyn Progress,
-) -> Result<AccessSummary, AccessError> {
-    refuse_unknown_tables_from_cache(input, options)?;
-    let temp = TempPath::dir(output).map_err(|source| AccessError::TempDir {
-        target: output.to_path_buf(),
-        source,
-    })?;
-    let dir = temp.path().to_path_buf();
-    let attempted = run_session(&options.jvm, async |helper: &mut Helper| {
-        convert_all(helper, input, &dir, options, progress).await
-    })?;
-    let (tables, notes) = attempted.value?;
-    Ok(AccessSummary {
-        pending: temp,
-        tables,
-        notes,
-        retries: attempted.retries,
-    })
+impl From<AccessError> for FormatError {
+    fn from(error: AccessError) -> Self {
+        let hint = error.hint();
+        FormatError::new(&error, hint)
+    }
 }
 
 /// With `--cache-metadata` and `--tables`: a name the cached table list
 /// lacks is refused before Java starts.
-fn refuse_unknown_tables_from_cache(
+pub(super) fn refuse_unknown_tables_from_cache(
     input: &Path,
-    options: &AccessOptions,
+    jvm: &JvmSettings,
+    selection: &AccessSelection,
 ) -> Result<(), AccessError> {
-    let selection = &options.selection;
     if !selection.cache_metadata || selection.tables.is_empty() {
         return Ok(());
     }
-    let cached =
-        metadata_cache::MetadataCache::for_database(input, options.jvm.jars_dir.as_deref())
-            .and_then(|cache| cache.load());
+    let cached = metadata_cache::MetadataCache::for_database(input, jvm.jars_dir.as_deref())
+        .and_then(|cache| cache.load());
     match cached {
         Some(info) => {
             let names: Vec<String> = info.tables.into_iter().map(|t| t.name).collect();
@@ -327,42 +250,6 @@ pub(super) fn table_failure(table: &str, error: HelperError) -> Result<AccessErr
     }
 }
 
-type Converted = Result<(Vec<TableReport>, Vec<String>), AccessError>;
-
-/// One helper session: open, list, convert every table. Helper failures are
-/// returned as `Err` (and may be retried); table failures as `Ok(Err)`.
-async fn convert_all(
-    helper: &mut Helper,
-    input: &Path,
-    dir: &Path,
-    options: &AccessOptions,
-    progress: &dyn Progress,
-) -> Result<Converted, HelperError> {
-    let (names, mut notes) = match open_user_tables(helper, input, &options.selection).await? {
-        Ok(found) => found,
-        Err(e) => return Ok(Err(e)),
-    };
-    if names.is_empty() {
-        notes.push("the database holds no user tables: the output directory is empty".into());
-    }
-    let stems = names::safe_stems(&names);
-    let mut reports = Vec::new();
-    for (name, stem) in names.iter().zip(stems) {
-        let file = format!("{stem}.parquet");
-        match convert_table(helper, name, input, &file, dir, options, progress).await? {
-            Ok((report, note)) => {
-                reports.push(report);
-                notes.extend(note);
-            }
-            Err(e) if options.allow_partial && e.is_damage() => {
-                notes.push(format!("{e}; the table was skipped (--allow-partial)"));
-            }
-            Err(e) => return Ok(Err(e)),
-        }
-    }
-    Ok(Ok((reports, notes)))
-}
-
 /// The tables named by `--tables`, in the database's order. A name matches
 /// exactly or, failing that, ignoring case; an unknown name is an error
 /// that lists the tables there are.
@@ -395,75 +282,6 @@ pub(super) fn select_tables(
         .filter(|a| chosen.contains(a))
         .cloned()
         .collect())
-}
-
-/// Writes one table to `dir/file`. A table read short of its stated row
-/// count fails, unless `--allow-partial` keeps it (with a note).
-async fn convert_table(
-    helper: &mut Helper,
-    table: &str,
-    input: &Path,
-    file: &str,
-    dir: &Path,
-    options: &AccessOptions,
-    progress: &dyn Progress,
-) -> Result<Result<(TableReport, Option<String>), AccessError>, HelperError> {
-    let schema = match helper.schema(table).await {
-        Ok(schema) => schema,
-        Err(e) => return table_failure(table, e).map(Err),
-    };
-    let arrow_schema = read::arrow_schema(&schema, options.all_strings);
-    let metadata = vec![
-        ("pyforge.source".to_string(), source_name(input)),
-        ("pyforge.source_format".to_string(), "access".to_string()),
-        (SOURCE_TABLE_KEY.to_string(), table.to_string()),
-    ];
-    let sink_error = |source| AccessError::Sink {
-        table: table.to_string(),
-        source,
-    };
-    let target = dir.join(file);
-    let sink = match ParquetSink::create(&target, &arrow_schema, metadata, &options.sink) {
-        Ok(sink) => sink,
-        Err(e) => return Ok(Err(sink_error(e))),
-    };
-    let mut read =
-        match read::read_table(helper, &schema, &arrow_schema, Some(sink), progress).await {
-            Ok(Ok(read)) => read,
-            Ok(Err(e)) => return Ok(Err(e)),
-            Err(e) => return table_failure(table, e).map(Err),
-        };
-    let sink = read.sink.take().expect("the sink comes back");
-    let note = match read.shortfall() {
-        None => None,
-        Some(shortfall) if options.allow_partial => Some(format!(
-            "{shortfall}; kept the {} rows read (--allow-partial)",
-            read.rows
-        )),
-        Some(shortfall) => return Ok(Err(shortfall)),
-    };
-    let finished = sink
-        .finish()
-        .and_then(|(summary, temp)| Ok(temp.commit(true).map(|_| summary)?));
-    let summary = match finished {
-        Ok(summary) => summary,
-        Err(e) => return Ok(Err(sink_error(e))),
-    };
-    let report = TableReport {
-        table: table.to_string(),
-        file: file.to_string(),
-        rows: summary.rows,
-        columns: schema.columns.len(),
-        bytes: summary.bytes,
-    };
-    Ok(Ok((report, note)))
-}
-
-/// The input's file name, kept in the Parquet footer.
-fn source_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

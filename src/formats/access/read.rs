@@ -1,9 +1,9 @@
 //! Streaming one table's rows from the helper into bounded Arrow batches,
-//! handed to a Parquet sink (`convert`) or dropped (`validate`).
+//! pushed into the table sink.
 //!
 //! Damage the helper reports part-way through a table stops the read but
-//! keeps the rows read so far; the caller decides whether a short table is
-//! an error (the default) or kept (`--allow-partial`).
+//! keeps the rows read so far; the sink decides whether a short table is an
+//! error (the default) or kept (`--allow-partial`).
 
 use std::sync::Arc;
 
@@ -12,48 +12,22 @@ use arrow_schema::{DataType, Schema, SchemaRef};
 
 use super::types::{self, ColumnBuilder};
 use super::AccessError;
+use crate::formats::TableSink;
 use crate::jvm::helper::{Helper, HelperError};
 use crate::jvm::protocol::{ErrorKind, TableSchema, ValueEncoding, ValueType};
 use crate::progress::Progress;
-use crate::sink::{BackgroundSink, ParquetSink};
 
 /// Rows per `rows` message asked of the helper.
 const READ_BATCH_ROWS: u32 = 5000;
-/// Rows per Arrow batch handed to the sink.
+/// Rows per Arrow batch pushed into the sink.
 const SINK_BATCH_ROWS: usize = 64 * 1024;
 
 /// How reading one table ended.
 pub(super) struct TableRead {
-    pub table: String,
-    /// Rows read (and handed to the sink, if there was one).
+    /// Rows read and pushed into the sink.
     pub rows: u64,
-    /// The row count the file states.
-    pub row_count: u64,
     /// The helper's message when damage stopped the read early.
     pub damage: Option<String>,
-    /// The sink, every batch written, ready to be finished.
-    pub sink: Option<ParquetSink>,
-}
-
-impl TableRead {
-    /// Why the table is incomplete, or `None` when it is complete.
-    pub fn shortfall(&self) -> Option<AccessError> {
-        let table = self.table.clone();
-        match &self.damage {
-            Some(message) => Some(AccessError::Damaged {
-                table,
-                rows: self.rows,
-                row_count: self.row_count,
-                message: message.clone(),
-            }),
-            None if self.rows != self.row_count => Some(AccessError::RowCount {
-                table,
-                rows_sent: self.rows,
-                row_count: self.row_count,
-            }),
-            None => None,
-        }
-    }
 }
 
 /// The Arrow schema `convert` writes for a table.
@@ -91,22 +65,22 @@ fn encoding_for(schema: &TableSchema, arrow_schema: &SchemaRef) -> ValueEncoding
 }
 
 /// A failure of this side while rows stream in: the read is abandoned.
-enum RowsFailure {
-    Value(types::ValueError),
-    /// The Parquet writer stopped on an error (`BackgroundSink::finish` has it).
-    SinkStopped,
+pub(super) enum RowsFailure {
+    Value(AccessError),
+    /// The sink answered `Stop` (it has the reason).
+    Stopped,
 }
 
-/// Reads every row of `schema.table` into batches of `arrow_schema`, writing
-/// them to `sink` when there is one. Process failures are `Err` (the caller
-/// may retry); value and sink failures are `Ok(Err)`.
+/// Reads every row of `schema.table` into batches of `arrow_schema`, pushed
+/// into `sink` (the table already begun there). Process failures are `Err`
+/// (the caller may retry); value failures and a stopped sink are `Ok(Err)`.
 pub(super) async fn read_table(
     helper: &mut Helper,
     schema: &TableSchema,
     arrow_schema: &SchemaRef,
-    sink: Option<ParquetSink>,
+    sink: &mut dyn TableSink,
     progress: &dyn Progress,
-) -> Result<Result<TableRead, AccessError>, HelperError> {
+) -> Result<Result<TableRead, RowsFailure>, HelperError> {
     let table = schema.table.clone();
     let encoding = encoding_for(schema, arrow_schema);
     let mut builders: Vec<ColumnBuilder> = arrow_schema
@@ -123,17 +97,18 @@ pub(super) async fn read_table(
     let mut rows = 0u64;
     progress.start_rows(&table, schema.row_count);
 
-    // Parquet is encoded on a thread of its own, so the helper's pipe is
-    // drained while a batch is written.
-    let writer = sink.map(BackgroundSink::start);
-    let flush = |builders: &mut Vec<ColumnBuilder>| -> Result<(), RowsFailure> {
-        let arrays = builders.iter_mut().map(ColumnBuilder::finish).collect();
-        let batch =
-            RecordBatch::try_new(arrow_schema.clone(), arrays).expect("builders match the schema");
-        match writer.as_ref() {
-            Some(writer) if !writer.write(batch) => Err(RowsFailure::SinkStopped),
-            _ => Ok(()),
-        }
+    let flush =
+        |builders: &mut Vec<ColumnBuilder>, sink: &mut dyn TableSink| -> Result<(), RowsFailure> {
+            let arrays = builders.iter_mut().map(ColumnBuilder::finish).collect();
+            let batch = RecordBatch::try_new(arrow_schema.clone(), arrays)
+                .expect("builders match the schema");
+            sink.write(batch).map_err(|_| RowsFailure::Stopped)
+        };
+    let value_failure = |source| {
+        RowsFailure::Value(AccessError::Value {
+            table: table.clone(),
+            source,
+        })
     };
 
     let read = helper
@@ -141,21 +116,21 @@ pub(super) async fn read_table(
             let count = batch.len();
             for row in batch {
                 for ((builder, value), name) in builders.iter_mut().zip(&row).zip(&names) {
-                    builder.append(value, name).map_err(RowsFailure::Value)?;
+                    builder.append(value, name).map_err(value_failure)?;
                 }
                 // A short row (never sent by a correct helper) still gets
                 // nulls so the columns stay aligned.
                 for builder in builders.iter_mut().skip(row.len()) {
                     builder
                         .append(&serde_json::Value::Null, "")
-                        .map_err(RowsFailure::Value)?;
+                        .map_err(value_failure)?;
                 }
             }
             pending += count;
             rows += count as u64;
             progress.advance(count as u64);
             if pending >= SINK_BATCH_ROWS {
-                flush(&mut builders)?;
+                flush(&mut builders, &mut *sink)?;
                 pending = 0;
             }
             Ok(())
@@ -163,10 +138,7 @@ pub(super) async fn read_table(
         .await;
     let damage = match read {
         Ok(Ok(_end)) => None,
-        Ok(Err(RowsFailure::Value(source))) => {
-            return Ok(Err(AccessError::Value { table, source }))
-        }
-        Ok(Err(RowsFailure::SinkStopped)) => None,
+        Ok(Err(failure)) => return Ok(Err(failure)),
         Err(HelperError::Reported {
             kind: ErrorKind::Corrupt,
             message,
@@ -174,18 +146,9 @@ pub(super) async fn read_table(
         Err(other) => return Err(other),
     };
     if pending > 0 {
-        // A stopped writer reports its error from `finish` below.
-        let _ = flush(&mut builders);
+        if let Err(failure) = flush(&mut builders, sink) {
+            return Ok(Err(failure));
+        }
     }
-    let sink = match writer.map(BackgroundSink::finish).transpose() {
-        Ok(sink) => sink,
-        Err(source) => return Ok(Err(AccessError::Sink { table, source })),
-    };
-    Ok(Ok(TableRead {
-        table,
-        rows,
-        row_count: schema.row_count,
-        damage,
-        sink,
-    }))
+    Ok(Ok(TableRead { rows, damage }))
 }

@@ -10,10 +10,13 @@
 //!
 //! Module map: `encoding` (which encoding, UTF-8 reader), `sniff` (dialect),
 //! `values` (cell → typed value, shared by both passes), `scan` (pass 1),
-//! `batches` (pass 2), `tail` (end-of-file checks).
+//! `batches` (pass 2), `tail` (end-of-file checks); `format` puts it behind
+//! the format interface, `describe` is what `info` shows.
 
 mod batches;
+mod describe;
 mod encoding;
+mod format;
 mod scan;
 mod sniff;
 mod tail;
@@ -30,6 +33,20 @@ pub use batches::CsvBatches;
 pub use encoding::{lookup as lookup_encoding, EncodingSource, TextEncoding, Utf8Evidence};
 pub use sniff::Dialect;
 pub use values::{ColumnType, DateOrder};
+
+use crate::formats::{FormatEntry, OutputLayout};
+
+/// The registry entry.
+pub const FORMAT: FormatEntry = FormatEntry {
+    id: "csv",
+    name: "CSV",
+    extensions: &["csv", "tsv", "psv", "tab"],
+    description: "delimited text (comma, semicolon, tab, pipe, colon)",
+    layout: OutputLayout::File,
+    text_by_default: false,
+    needs_local_copy: false,
+    reader: Some(&format::Csv),
+};
 
 use crate::progress::ProgressRef;
 

@@ -41,6 +41,17 @@ pub enum DateOrder {
     Dmy,
 }
 
+impl DateOrder {
+    /// Its name in `info`: `ymd`, `mdy` or `dmy`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            DateOrder::Ymd => "ymd",
+            DateOrder::Mdy => "mdy",
+            DateOrder::Dmy => "dmy",
+        }
+    }
+}
+
 /// The type a column is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {

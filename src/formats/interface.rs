@@ -1,0 +1,173 @@
+//! The seam between a format and what becomes of what it reads.
+//!
+//! A format ([`InputFormat`]) describes an input for `info` and reads it by
+//! pushing each table's bounded Arrow batches into a [`TableSink`] it is
+//! handed. It never knows whether the batches are written (the convert
+//! layer's writers) or checked and dropped (`validate`), never decides an
+//! output path and never writes Parquet. What to do with an incomplete or
+//! unreadable table (`--allow-partial`) is the sink's decision too.
+
+use std::path::Path;
+
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use serde::Serialize;
+
+use super::ReadOptions;
+use crate::progress::ProgressRef;
+
+/// A reader of one input format.
+pub trait InputFormat: Sync {
+    /// What `input` holds, for `info`.
+    fn describe(
+        &self,
+        input: &Path,
+        options: &ReadOptions,
+    ) -> Result<Box<dyn Description>, FormatError>;
+
+    /// Reads every table of `input` (those selected by `options`) into
+    /// `tables`, one after another.
+    fn read(
+        &self,
+        input: &Path,
+        options: &ReadOptions,
+        tables: &mut dyn TableSink,
+        progress: &ProgressRef,
+    ) -> Result<ReadSummary, ReadError>;
+}
+
+/// Where a format pushes what it reads. A call answered with [`Stop`]
+/// ends the read: the format returns [`ReadError::Stopped`] (or, after
+/// [`failed`](TableSink::failed), its own error).
+pub trait TableSink {
+    /// The reader starts over (it restarted its helper process): everything
+    /// pushed so far is forgotten.
+    fn restart(&mut self);
+
+    /// A table begins; its batches follow. `stated_rows` is the row count
+    /// the file states, where it states one.
+    fn begin(
+        &mut self,
+        table: &str,
+        schema: &SchemaRef,
+        stated_rows: Option<u64>,
+    ) -> Result<(), Stop>;
+
+    /// One bounded batch of the table begun last.
+    fn write(&mut self, batch: RecordBatch) -> Result<(), Stop>;
+
+    /// The table begun last is over: `rows` were pushed, and `damage` says
+    /// why the read stopped early when the file's damage stopped it.
+    fn end(&mut self, rows: u64, damage: Option<String>) -> Result<(), Stop>;
+
+    /// `table` could not be read (`damage`: its data is damaged, rather
+    /// than something else having failed). Answered with `Ok` the reader
+    /// goes on to the next table; with [`Stop`] it returns `error`.
+    fn failed(&mut self, table: &str, error: &FormatError, damage: bool) -> Result<(), Stop>;
+}
+
+/// A sink's answer that the read must end. The sink keeps the reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stop;
+
+/// What a finished read reports besides its tables.
+#[derive(Debug, Default)]
+pub struct ReadSummary {
+    /// Things worth knowing that did not stop the read.
+    pub notes: Vec<String>,
+    /// Restarts of a helper process after recoverable failures.
+    pub retries: u32,
+}
+
+/// Why a read ended without finishing.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The sink answered [`Stop`]; it has the reason.
+    Stopped,
+    /// The format failed.
+    Failed(FormatError),
+}
+
+impl From<Stop> for ReadError {
+    fn from(_: Stop) -> Self {
+        ReadError::Stopped
+    }
+}
+
+impl From<FormatError> for ReadError {
+    fn from(error: FormatError) -> Self {
+        ReadError::Failed(error)
+    }
+}
+
+/// A format's failure, as one line and an optional hint. Every cause in the
+/// error's chain is in the message once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl FormatError {
+    /// `error` and every cause of it not already in its text, with `hint`.
+    pub fn new(error: &dyn std::error::Error, hint: Option<String>) -> FormatError {
+        let mut message = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !message.contains(&text) {
+                message.push_str(": ");
+                message.push_str(&text);
+            }
+            source = cause.source();
+        }
+        FormatError { message, hint }
+    }
+}
+
+impl std::fmt::Display for FormatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What `info` shows of an input, as a JSON document and as text.
+pub trait Description {
+    /// `info --json`: `header`'s fields, then the format's own; pretty-printed
+    /// (see [`json_document`]).
+    fn json(&self, header: &Header) -> String;
+    /// `info`: lines for a person, each ending in a line break.
+    fn text(&self, header: &Header) -> String;
+}
+
+/// What every description starts with, given by the caller: the input as
+/// the user named it (a reader may have been handed a local copy).
+#[derive(Debug, Clone, Serialize)]
+pub struct Header {
+    pub schema_version: u32,
+    pub file: String,
+    pub format: &'static str,
+    pub bytes: u64,
+}
+
+/// `header`'s fields followed by `details`' own, pretty-printed.
+pub fn json_document(header: &Header, details: &impl Serialize) -> String {
+    #[derive(Serialize)]
+    struct Document<'a, T: Serialize> {
+        #[serde(flatten)]
+        header: &'a Header,
+        #[serde(flatten)]
+        details: &'a T,
+    }
+    serde_json::to_string_pretty(&Document { header, details }).expect("descriptions serialize")
+}
+
+/// The width of a column of names in a text table: the longest name, kept
+/// between 4 and 40 characters.
+pub fn name_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 40)
+}
