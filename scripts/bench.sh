@@ -23,6 +23,8 @@
 #   BENCH_BIG_ROWS=10000000   rows of the big file
 #   BENCH_NO_BUILD=0          1: skip `cargo build --release`
 #   PYFORGE_BIN=target/release/pyforge
+#   PYFORGE_JARS_DIR=         the JAR set pyforge uses; unset: installed into .bench/jars from
+#                             .jars/ (scripts/fetch-jars.sh)
 #   PYFORGE_BASELINE_BIN=     another pyforge build (say, the last release, or main before a
 #                             change): measured beside PYFORGE_BIN on every CSV and Access
 #                             input, in the same run, as "pyforge baseline"
@@ -72,6 +74,11 @@ if [ "$ONLY" != csv ]; then
     command -v mdb-export >/dev/null || die "mdb-export is required for the Access benchmark"
 fi
 mkdir -p "$B"
+if [ "$ONLY" != csv ] && [ -z "${PYFORGE_JARS_DIR:-}" ]; then
+    # The JAR set from scripts/fetch-jars.sh, installed once for every build measured.
+    "$PYFORGE" jars install -q --from .jars/ucanaccess-4.0.4 --jars-dir "$B/jars" >&2
+    export PYFORGE_JARS_DIR=$B/jars
+fi
 
 # --- input -----------------------------------------------------------------
 # Regenerated only when missing or when the generator changed (it is deterministic).

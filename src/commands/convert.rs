@@ -26,7 +26,7 @@ use crate::sink::{self, SinkOptions};
 ///                 "rows": 3, "columns": 2, "bytes": 812, "notes": [] } ] }
 /// ```
 /// A converted input also has `"retries"` (restarts of the Java helper) and,
-/// for Access, `"tables"`. A failed input has `"status": "failed"`, `"error"`
+/// for outputs with one file per table (Access), `"tables"`. A failed input has `"status": "failed"`, `"error"`
 /// and maybe `"hint"`; an input not started after an earlier failure has
 /// `"status": "skipped"`; one whose output is up to date under
 /// `--skip-existing` has `"status": "up_to_date"` and `"output"`. A run

@@ -13,9 +13,11 @@ use super::{ParquetSink, SinkError};
 /// Batches waiting for the writer thread at most (bounded memory).
 const QUEUED_BATCHES: usize = 2;
 
+/// Dropped unfinished, it waits for its thread, so the sink's temporary
+/// file is gone when the drop returns.
 pub struct BackgroundSink {
     sender: Option<SyncSender<RecordBatch>>,
-    writer: JoinHandle<Result<ParquetSink, SinkError>>,
+    writer: Option<JoinHandle<Result<ParquetSink, SinkError>>>,
 }
 
 impl BackgroundSink {
@@ -30,7 +32,7 @@ impl BackgroundSink {
         });
         BackgroundSink {
             sender: Some(sender),
-            writer,
+            writer: Some(writer),
         }
     }
 
@@ -45,9 +47,23 @@ impl BackgroundSink {
     /// Waits for every queued batch to be written; the sink back, ready to
     /// be finished, or the first write error.
     pub fn finish(mut self) -> Result<ParquetSink, SinkError> {
+        self.join()
+    }
+
+    fn join(&mut self) -> Result<ParquetSink, SinkError> {
         drop(self.sender.take());
         self.writer
+            .take()
+            .expect("joined once")
             .join()
             .expect("the Parquet writer thread panicked")
+    }
+}
+
+impl Drop for BackgroundSink {
+    fn drop(&mut self) {
+        if self.writer.is_some() {
+            let _ = self.join();
+        }
     }
 }
