@@ -175,14 +175,9 @@ final class Values {
      */
     static String attachmentsJson(List<Attachment> list) {
         StringBuilder sb = new StringBuilder();
-        sb.append('[');
-        boolean first = true;
+        JsonItems items = JsonItems.array(sb);
         for (Attachment a : list) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            sb.append('{');
+            items.next().append('{');
             Json.key(sb, "name", false);
             Json.stringOrNull(sb, a.name);
             Json.key(sb, "type", true);
@@ -197,20 +192,19 @@ final class Values {
             any(sb, a.data);
             sb.append('}');
         }
-        return sb.append(']').toString();
+        items.end();
+        return sb.toString();
     }
 
     /** Multi-value entries as a JSON array of their values, in stored order. */
     static String multiValuesJson(List<Object> values) {
         StringBuilder sb = new StringBuilder();
-        sb.append('[');
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            any(sb, values.get(i));
+        JsonItems items = JsonItems.array(sb);
+        for (Object v : values) {
+            any(items.next(), v);
         }
-        return sb.append(']').toString();
+        items.end();
+        return sb.toString();
     }
 
     /**
@@ -236,43 +230,33 @@ final class Values {
                     }
                 });
         StringBuilder sb = new StringBuilder();
-        sb.append('[');
-        boolean first = true;
+        JsonItems items = JsonItems.array(sb);
         for (Version v : sorted) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            sb.append('{');
+            items.next().append('{');
             Json.key(sb, "value", false);
             Json.stringOrNull(sb, v.value);
             Json.key(sb, "modified", true);
             any(sb, v.modified);
             sb.append('}');
         }
-        return sb.append(']').toString();
+        items.end();
+        return sb.toString();
     }
 
     /** Rows of a complex column type Jackcess does not know, as objects of their fields. */
     static String unsupportedJson(List<Map<String, Object>> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append('[');
-        boolean first = true;
+        JsonItems items = JsonItems.array(sb);
         for (Map<String, Object> row : rows) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            sb.append('{');
-            boolean firstField = true;
+            items.next();
+            JsonItems fields = JsonItems.object(sb);
             for (Map.Entry<String, Object> e : row.entrySet()) {
-                Json.key(sb, e.getKey(), !firstField);
-                firstField = false;
-                any(sb, e.getValue());
+                any(fields.key(e.getKey()), e.getValue());
             }
-            sb.append('}');
+            fields.end();
         }
-        return sb.append(']').toString();
+        items.end();
+        return sb.toString();
     }
 
     private static String iso(Object dateLike) {
