@@ -13,6 +13,7 @@ mod env_vars;
 mod files;
 mod formats;
 pub mod fuzzing;
+mod home;
 mod jvm;
 mod progress;
 mod sink;

@@ -153,7 +153,7 @@ impl JvmSettings {
 
 /// Where the helper jar lives: beside the JAR set, in `helper/<sha256>/`.
 pub fn helper_dir(cache: &JarCache) -> PathBuf {
-    cache.dir().with_file_name("helper")
+    crate::home::helper_jar_dir(cache.root())
 }
 
 /// `512m`, `2g`, `1536` (MiB) → MiB.
