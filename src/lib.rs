@@ -16,6 +16,7 @@ pub mod fuzzing;
 mod home;
 mod jvm;
 mod progress;
+mod settings;
 mod sink;
 
 use std::process::ExitCode;
