@@ -1,7 +1,9 @@
 //! Command-line definitions (clap) and nothing else.
 //!
-//! The structs here only validate what the user typed. Turning them into a
-//! plan (which files, which outputs, which writer settings) happens in
+//! The structs here only validate what the user typed (with the value
+//! parsers of `settings::parse`). Resolving them against `PYFORGE_*`
+//! variables and platform defaults is `settings`' job, turning them into a
+//! plan (which files, which outputs, which writer settings) that of
 //! `commands/` and `convert/`, so every rule lives in one place.
 
 use std::path::PathBuf;
@@ -9,6 +11,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::env_vars;
+use crate::settings::parse;
 
 /// The exit codes, shown at the end of `--help` and kept in step with README.md.
 pub const EXIT_CODES_HELP: &str = "\
@@ -155,20 +158,6 @@ pub struct AccessArgs {
     pub cache_metadata: bool,
 }
 
-impl AccessArgs {
-    pub fn selection(&self) -> crate::formats::access::AccessSelection {
-        crate::formats::access::AccessSelection {
-            tables: self.tables.clone(),
-            password: self.password.clone(),
-            engine: match self.engine {
-                EngineArg::Jackcess => crate::jvm::protocol::Engine::Jackcess,
-                EngineArg::Ucanaccess => crate::jvm::protocol::Engine::Ucanaccess,
-            },
-            cache_metadata: self.cache_metadata,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EngineArg {
     Jackcess,
@@ -254,7 +243,7 @@ pub struct JvmArgs {
 
     /// The Java helper's heap (512m, 2g); an out-of-memory retry doubles it, up to 4× this.
     /// Default: PYFORGE_MEMORY_LIMIT, else per environment (1g locally; see `env-info`).
-    #[arg(long, value_name = "SIZE", value_parser = crate::jvm::setup::parse_memory_mb)]
+    #[arg(long, value_name = "SIZE", value_parser = parse::memory_mb)]
     pub memory_limit: Option<u64>,
 
     /// Local scratch space: the helper's temp dir and staging copies of volume files.
@@ -279,47 +268,6 @@ pub struct JvmArgs {
     /// Accepted for pyforge-cli compatibility: every database always gets its own Java process.
     #[arg(long, hide_short_help = true)]
     pub subprocess_isolation: bool,
-}
-
-impl JvmArgs {
-    /// The flags of the run settings (heap, temp dir, timeout, retries).
-    pub fn overrides(&self) -> crate::databricks::settings::Overrides {
-        crate::databricks::settings::Overrides {
-            memory_limit_mb: self.memory_limit,
-            temp_dir: self.temp_dir.clone(),
-            timeout_secs: self.timeout,
-            retries: self.retries,
-        }
-    }
-
-    /// The Java settings: flags, else `PYFORGE_*` variables, else the
-    /// defaults of the platform pyforge runs on. A variable that does not
-    /// parse is an error naming it.
-    pub fn settings(&self) -> Result<crate::jvm::setup::JvmSettings, String> {
-        let run = crate::databricks::settings::resolve_here(&self.overrides())?;
-        Ok(self.settings_from(run))
-    }
-
-    /// The Java settings for already resolved run settings.
-    pub fn settings_from(
-        &self,
-        run: crate::databricks::settings::RunSettings,
-    ) -> crate::jvm::setup::JvmSettings {
-        let repo = std::env::var(env_vars::PYFORGE_MAVEN_REPO)
-            .ok()
-            .filter(|r| !r.trim().is_empty())
-            .unwrap_or_else(|| crate::jvm::jars::MAVEN_CENTRAL.to_string());
-        crate::jvm::setup::JvmSettings {
-            java: self.java.clone(),
-            jars_dir: self.jars_dir.clone(),
-            heap_mb: run.memory_limit_mb.value,
-            retries: run.retries.value,
-            timeout: std::time::Duration::from_secs(run.timeout_secs.value),
-            temp_dir: run.temp_dir.value,
-            offline: self.offline,
-            repo,
-        }
-    }
 }
 
 /// Exit codes of `pyforge jars ...`.
@@ -365,7 +313,7 @@ pub struct JarsDirArgs {
     /// The JAR cache folder; the set gets a folder of its own inside
     /// (`ucanaccess-4.0.4-v1/`). Default: `$PYFORGE_HOME/jars`, `PYFORGE_HOME`
     /// defaulting to `~/.pyforge`.
-    #[arg(long, value_name = "DIR", env = env_vars::PYFORGE_JARS_DIR, value_parser = path_or_empty)]
+    #[arg(long, value_name = "DIR", env = env_vars::PYFORGE_JARS_DIR, value_parser = parse::path_or_empty)]
     pub jars_dir: Option<PathBuf>,
 }
 
@@ -409,7 +357,7 @@ pub struct JarsReportArgs {
 #[command(next_help_heading = "CSV options")]
 pub struct CsvArgs {
     /// Field delimiter: one character, or tab / comma / semicolon / pipe / colon. Default: sniffed.
-    #[arg(short, long, value_parser = parse_delimiter)]
+    #[arg(short, long, value_parser = parse::delimiter)]
     pub delimiter: Option<u8>,
 
     /// Text encoding (any WHATWG label: utf-8, utf-16le, windows-1252, big5, ...). Default: detected.
@@ -456,33 +404,6 @@ pub enum Compression {
     None,
 }
 
-/// A path where an empty value (an exported but empty variable) means
-/// "the default" instead of an error.
-fn path_or_empty(text: &str) -> Result<PathBuf, std::convert::Infallible> {
-    Ok(PathBuf::from(text))
-}
-
-fn parse_delimiter(text: &str) -> Result<u8, String> {
-    let byte = match text {
-        "tab" | "\\t" | "\t" => b'\t',
-        "comma" => b',',
-        "semicolon" => b';',
-        "pipe" => b'|',
-        "colon" => b':',
-        "space" => b' ',
-        other if other.len() == 1 && other.is_ascii() => other.as_bytes()[0],
-        other => {
-            return Err(format!(
-            "`{other}` is not one ASCII character (or tab, comma, semicolon, pipe, colon, space)"
-        ))
-        }
-    };
-    if matches!(byte, b'"' | b'\n' | b'\r') {
-        return Err("the delimiter cannot be a quote or a line break".into());
-    }
-    Ok(byte)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,13 +412,5 @@ mod tests {
     #[test]
     fn clap_definitions_are_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn delimiter_names_and_characters() {
-        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
-        assert_eq!(parse_delimiter(";"), Ok(b';'));
-        assert!(parse_delimiter("ab").is_err());
-        assert!(parse_delimiter("\"").is_err());
     }
 }

@@ -14,8 +14,10 @@ mod env_vars;
 mod files;
 mod formats;
 pub mod fuzzing;
+mod home;
 mod jvm;
 mod progress;
+mod settings;
 mod sink;
 
 use std::process::ExitCode;

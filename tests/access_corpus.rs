@@ -13,7 +13,7 @@ use std::process::Command;
 
 use crate::access::jars_dir;
 use crate::java_helper::{corpus, reference_counts};
-use crate::util::{read_parquet, Table, TestCommand, Value, EXIT_OK};
+use crate::util::{read_parquet, tool_on_path, Table, TestCommand, Value, EXIT_OK};
 
 /// How each file of the corpus ends with the default engine. Files not
 /// listed convert.
@@ -228,19 +228,10 @@ fn sorted_rows(table: &Table) -> Vec<String> {
 /// `mdb-export`, or `None` with a note (CI installs mdbtools: there it is
 /// an error to lack it).
 fn mdb_export() -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join("mdb-export"))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "mdb-export is missing: scripts/test.sh installs mdbtools"
-        );
-        eprintln!("skipped: mdb-export is not installed (scripts/install-test-tools.sh)");
-    }
-    found
+    tool_on_path(
+        "mdb-export",
+        "scripts/install-test-tools.sh installs mdbtools",
+    )
 }
 
 /// The Access types compared with mdb-export. Left out: Large Number and

@@ -156,7 +156,6 @@ fn allow_partial_keeps_the_rows_read_before_the_damage() {
 #[test]
 fn a_stale_row_count_fails_unless_allow_partial_keeps_the_table() {
     let Some(corpus) = fixtures_dir("access") else {
-        eprintln!("skipped: ../shared/fixtures/access is not beside the repository");
         return;
     };
     // Its Table1 states 3 rows and holds 4.

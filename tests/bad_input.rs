@@ -173,20 +173,33 @@ fn a_read_only_output_dir_fails_and_leaves_nothing() {
     let dir = TestDir::new();
     dir.write("a.csv", "x,y\n1,2\n");
     let locked = dir.mkdir("locked");
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
-    if permissions_are_ignored(&locked) {
-        eprintln!("skipping: running with permission to write anywhere (root)");
-        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
-        return;
-    }
+    let mode = |mode| std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(mode));
+    mode(0o555).unwrap();
+    // Root (as in CI) writes through permission bits: there the output
+    // folder is a read-only mount instead, which stops root too (EROFS).
+    let read_only_mount;
+    let out = if permissions_are_ignored(&locked) {
+        mode(0o755).unwrap();
+        let Some(mount) = Tmpfs::mount_read_only() else {
+            return;
+        };
+        read_only_mount = mount;
+        read_only_mount.path().to_path_buf()
+    } else {
+        locked.clone()
+    };
     let run = dir
         .cmd()
-        .args(["convert", "a.csv", "--output-dir", "locked"])
+        .arg("convert")
+        .arg("a.csv")
+        .arg("--output-dir")
+        .arg(&out)
         .run();
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    mode(0o755).unwrap();
     run.check(run.code == Some(EXIT_FAILED), "expected exit code 1");
     run.error_names("a.csv");
-    assert!(listing(&locked).is_empty(), "{:?}", listing(&locked));
+    assert!(listing(&out).is_empty(), "{:?}", listing(&out));
+    assert_eq!(dir.listing(), ["a.csv", "locked"]);
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! The Java helper against the real JVM and the real UCanAccess JAR set,
 //! speaking protocol v1 as `src/jvm/protocol.rs` specifies it.
 //!
-//! The tests compile the protocol module and the embedded-jar module
-//! themselves (`#[path]` below), so the helper's messages are parsed with the
-//! very types the supervisor uses, and the helper jar is written to disk by
-//! the very code pyforge runs ([`helper_jar::install`]). The JVM is spawned
-//! directly (`java -cp <helper jar>:<JAR set> dev.pyforge.helper.Main`): the
+//! The tests compile the protocol module themselves (`#[path]` below), so
+//! the helper's messages are parsed with the very types the supervisor uses,
+//! and run the very helper jar pyforge embeds (`build.rs` output; writing it
+//! to disk is `src/jvm/helper_jar.rs`'s, tested there and by every Access
+//! test of the binary). The JVM is spawned directly
+//! (`java -cp <helper jar>:<JAR set> dev.pyforge.helper.Main`): the
 //! supervisor is not part of this.
 //!
 //! Every test runs on each Java found: `PYFORGE_TEST_JAVA` (a list of `java`
@@ -19,8 +20,6 @@
 //! `../shared/fixtures/access/` is used when present, else those tests say
 //! so and pass.
 
-#[path = "../src/jvm/helper_jar.rs"]
-mod helper_jar;
 #[path = "../src/jvm/protocol.rs"]
 mod protocol;
 
@@ -133,13 +132,17 @@ fn jar_set() -> Vec<PathBuf> {
     jars
 }
 
-/// The helper jar, written into a cache folder by pyforge's own code.
+/// The helper jar pyforge embeds, as `build.rs` made it.
+const HELPER_JAR: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pyforge-helper.jar"));
+
+/// The helper jar, written into a temporary folder.
 fn helper_jar() -> &'static Path {
     static JAR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     &JAR.get_or_init(|| {
-        let cache = tempfile::tempdir().unwrap();
-        let path = helper_jar::install(cache.path()).expect("installing the helper jar");
-        (cache, path)
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pyforge-helper.jar");
+        std::fs::write(&path, HELPER_JAR).expect("writing the helper jar");
+        (dir, path)
     })
     .1
 }
@@ -174,13 +177,11 @@ pub fn generated() -> &'static Path {
     .path()
 }
 
-/// The shared Access corpus, or None (with a note) when this checkout lacks it.
+/// The shared Access corpus, or None (with a note) when this checkout lacks
+/// it (a failure in CI).
+#[track_caller]
 pub fn corpus() -> Option<PathBuf> {
-    let dir = crate::util::fixtures_dir("access");
-    if dir.is_none() {
-        eprintln!("skipped: ../shared/fixtures/access is not beside the repository");
-    }
-    dir
+    crate::util::fixtures_dir("access")
 }
 
 // ---------------------------------------------------------------------------
@@ -522,7 +523,7 @@ fn each_java(test: impl Fn(&Java)) {
 #[test]
 fn every_class_file_targets_java_8() {
     for (label, bytes) in [
-        ("helper", helper_jar::BYTES.to_vec()),
+        ("helper", HELPER_JAR.to_vec()),
         (
             "fixtures",
             std::fs::read(env!("PYFORGE_FIXTURES_JAR")).unwrap(),
@@ -552,7 +553,7 @@ fn every_class_file_targets_java_8() {
 
 #[test]
 fn the_jar_names_its_main_class_and_version() {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(helper_jar::BYTES)).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(HELPER_JAR)).unwrap();
     let mut manifest = String::new();
     archive
         .by_name("META-INF/MANIFEST.MF")

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use crate::access::jars_dir;
 use crate::databricks::{on_volumes, volumes};
 use crate::java_helper::generated;
-use crate::util::{all_names, listing, read_parquet, TestCommand, TestDir, EXIT_FAILED, EXIT_OK};
+use crate::util::{
+    all_names, listing, read_parquet, TestCommand, TestDir, Tmpfs, EXIT_FAILED, EXIT_OK,
+};
 
 /// The files a directory-writing format converts in these tests.
 fn directory_inputs() -> Vec<PathBuf> {
@@ -288,30 +290,16 @@ fn a_single_file_output_never_replaces_a_directory() {
 
 /// A small tmpfs mounted for one test (root only), unmounted on drop.
 struct SmallDisk {
-    dir: TestDir,
+    disk: Tmpfs,
 }
 
 impl SmallDisk {
     fn mount(kib: u64) -> Option<SmallDisk> {
-        let dir = TestDir::new();
-        let status = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
-            .arg(dir.path())
-            .status();
-        match status {
-            Ok(status) if status.success() => Some(SmallDisk { dir }),
-            _ if std::env::var_os("CI").is_some() => {
-                panic!("cannot mount a tmpfs (CI runs as root and must)")
-            }
-            _ => {
-                eprintln!("skipped: mounting a tmpfs needs root");
-                None
-            }
-        }
+        Tmpfs::mount(kib).map(|disk| SmallDisk { disk })
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        self.disk.path()
     }
 
     /// Fills the disk until exactly `keep` bytes (whole pages) stay free.
@@ -322,14 +310,6 @@ impl SmallDisk {
         let size = free - keep;
         std::fs::write(&filler, vec![0u8; size as usize]).unwrap();
         assert_eq!(free_bytes(self.path()), keep);
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg(self.dir.path())
-            .status();
     }
 }
 

@@ -11,23 +11,19 @@ use serde_json::{json, Value};
 
 use crate::access::{convert, copy_in};
 use crate::java_helper::generated;
-use crate::util::{TestDir, EXIT_OK};
+use crate::util::{needed, TestDir, EXIT_OK};
 
 /// The PySpark venv's python, or `None` with a note (CI must have it).
 fn pyspark_python() -> Option<PathBuf> {
     let python = std::env::var_os("PYFORGE_TEST_PYSPARK_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".peers/pyspark/bin/python"));
-    if python.is_file() {
-        return Some(python);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing: scripts/test.sh installs PySpark",
-        python.display()
-    );
-    eprintln!("skipped: PySpark is not installed (scripts/install-test-tools.sh)");
-    None
+    let what = format!("PySpark ({})", python.display());
+    needed(
+        python.is_file().then_some(python),
+        &what,
+        "scripts/install-test-tools.sh installs it",
+    )
 }
 
 /// Every file read by Spark: path → {schema, rows}.

@@ -53,14 +53,99 @@ pub fn pyforge_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_pyforge"))
 }
 
-/// The shared fixtures folder, if this checkout has it.
+/// Whether the tests run in CI (`CI` set, and not to `false` or `0`), where
+/// everything a test needs is installed and a missing piece is a failure.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// What a test needs from outside the repository (the shared fixtures, an
+/// outside tool, root): `found` as it is, with a note when it is `None` so
+/// the test can return early. In CI a missing piece fails the test instead:
+/// a test that cannot run must not pass quietly there. `how` says how to
+/// get it.
+#[track_caller]
+pub fn needed<T>(found: Option<T>, what: &str, how: &str) -> Option<T> {
+    if found.is_none() {
+        assert!(!in_ci(), "{what} is missing, and CI must have it: {how}");
+        eprintln!("skipped: {what} is missing ({how})");
+    }
+    found
+}
+
+/// The shared fixtures folder (`../shared/fixtures/<kind>`), or `None` with
+/// a note when this checkout lacks it (a failure in CI: see [`needed`]).
+#[track_caller]
 pub fn fixtures_dir(kind: &str) -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join("shared")
         .join("fixtures")
         .join(kind);
-    dir.is_dir().then_some(dir)
+    needed(
+        dir.is_dir().then_some(dir),
+        &format!("../shared/fixtures/{kind}"),
+        "the shared fixtures must be checked out beside the repository",
+    )
+}
+
+/// An executable on `PATH`, or `None` with a note (a failure in CI: see
+/// [`needed`]); `how` says how to install it.
+#[track_caller]
+pub fn tool_on_path(name: &str, how: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    needed(found, name, how)
+}
+
+/// A tmpfs mounted for one test (root only), unmounted on drop: a small
+/// disk to fill, or a read-only folder that even root cannot write into.
+pub struct Tmpfs {
+    dir: TestDir,
+}
+
+impl Tmpfs {
+    /// A writable tmpfs of `kib` KiB, or `None` with a note where this
+    /// process may not mount (a failure in CI, which runs as root).
+    #[track_caller]
+    pub fn mount(kib: u64) -> Option<Tmpfs> {
+        Tmpfs::mount_with(&format!("size={kib}k"))
+    }
+
+    /// An empty read-only tmpfs: every write into it fails (`EROFS`), for
+    /// root too.
+    #[track_caller]
+    pub fn mount_read_only() -> Option<Tmpfs> {
+        Tmpfs::mount_with("ro,size=64k")
+    }
+
+    #[track_caller]
+    fn mount_with(options: &str) -> Option<Tmpfs> {
+        let dir = TestDir::new();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .is_ok_and(|status| status.success());
+        needed(
+            mounted.then_some(Tmpfs { dir }),
+            "permission to mount a tmpfs",
+            "run the tests as root, as CI does",
+        )
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
 }
 
 /// A temporary directory that commands run in.

@@ -359,12 +359,12 @@ fn plural(n: u64, noun: &str) -> String {
 
 /// Bars only for a person watching a terminal.
 fn show_progress(args: &ConvertArgs, quiet: bool) -> bool {
-    let disabled = std::env::var(crate::env_vars::PYFORGE_PROGRESS)
-        .is_ok_and(|v| matches!(v.as_str(), "0" | "false" | "never"));
-    !quiet && !args.json && !disabled && std::io::stderr().is_terminal()
+    !quiet
+        && !args.json
+        && crate::settings::variables::progress_allowed()
+        && std::io::stderr().is_terminal()
 }
 
-/// Progress bars for a run, one per running input.
 /// Progress bars for a run, one per running input, and the journal of an
 /// interruptible `--json` run.
 struct Bars {

@@ -11,12 +11,12 @@ use serde::Serialize;
 use super::{EXIT_FAILED, EXIT_OK};
 use crate::cli::EnvInfoArgs;
 use crate::databricks::environment::{self, Environment};
-use crate::databricks::settings::Setting;
 use crate::jvm::helper::{Helper, HelperConfig};
 use crate::jvm::jars::{CheckState, JarCache};
 use crate::jvm::java::{self, Java};
 use crate::jvm::setup;
 use crate::jvm::{helper_jar, protocol};
+use crate::settings::{self, Setting, Source};
 
 /// `env-info --json`, version 1.
 ///
@@ -65,7 +65,8 @@ struct HelperReport {
 }
 
 pub fn run(args: &EnvInfoArgs) -> ExitCode {
-    let environment = match environment::probe(&args.jvm.overrides()) {
+    let overrides = super::jvm_overrides(&args.jvm);
+    let environment = match environment::probe(&overrides) {
         Ok(environment) => environment,
         Err(message) => {
             return super::UsageError {
@@ -75,7 +76,7 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
             .exit()
         }
     };
-    let settings = args.jvm.settings_from(environment.settings.clone());
+    let settings = settings::jvm_settings_from(&overrides, environment.settings.clone());
     let (java, java_error) =
         match java::find(settings.java.as_deref(), settings.java_probe_timeout()) {
             Ok(java) => (Some(java), None),
@@ -363,10 +364,10 @@ fn print_environment(env: &Environment) {
 
 fn source<T>(setting: &Setting<T>) -> &'static str {
     match setting.source {
-        crate::databricks::settings::Source::Default => "default",
-        crate::databricks::settings::Source::Environment => "environment default",
-        crate::databricks::settings::Source::Variable => "variable",
-        crate::databricks::settings::Source::Flag => "flag",
+        Source::Default => "default",
+        Source::Environment => "environment default",
+        Source::Variable => "variable",
+        Source::Flag => "flag",
     }
 }
 

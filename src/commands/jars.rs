@@ -15,9 +15,7 @@ use serde::Serialize;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::cli::{JarsArgs, JarsCommand, JarsDirArgs, JarsInstallArgs, JarsReportArgs};
 use crate::diagnostics;
-use crate::jvm::jars::{
-    CheckState, InstallAction, InstallReport, JarCache, JarSet, JarsError, MAVEN_CENTRAL,
-};
+use crate::jvm::jars::{CheckState, InstallAction, InstallReport, JarCache, JarSet, JarsError};
 use crate::progress::{Bar, NoProgress, Progress};
 
 pub fn run(args: &JarsArgs, quiet: bool) -> ExitCode {
@@ -82,11 +80,7 @@ struct InstallFileDoc {
 }
 
 fn install(args: &JarsInstallArgs, quiet: bool) -> ExitCode {
-    // An exported but empty PYFORGE_MAVEN_REPO means the default.
-    let repo = match args.repo.trim() {
-        "" => MAVEN_CENTRAL,
-        repo => repo,
-    };
+    let repo = crate::settings::variables::maven_repo_or_default(&args.repo);
     let source = match &args.from {
         Some(path) => path.display().to_string(),
         None => repo.to_string(),
@@ -388,9 +382,7 @@ fn path(args: &JarsDirArgs) -> ExitCode {
 
 /// Bars only for a person watching a terminal.
 fn show_progress(quiet: bool) -> bool {
-    let disabled = std::env::var(crate::env_vars::PYFORGE_PROGRESS)
-        .is_ok_and(|v| matches!(v.as_str(), "0" | "false" | "never"));
-    !quiet && !disabled && std::io::stderr().is_terminal()
+    !quiet && crate::settings::variables::progress_allowed() && std::io::stderr().is_terminal()
 }
 
 /// One byte-counting bar for the whole set, or nothing.

@@ -1,5 +1,6 @@
-//! The CLI layer: one module per subcommand. These turn parsed flags into
-//! settings, call the core, and own stdout, stderr and progress bars.
+//! The CLI layer: one module per subcommand. These hand parsed flags to
+//! `settings` for resolving, call the core, and own stdout, stderr and
+//! progress bars.
 
 pub mod convert;
 pub mod env_info;
@@ -10,8 +11,11 @@ pub mod validate;
 
 use std::process::ExitCode;
 
-use crate::cli::CsvArgs;
+use crate::cli::{AccessArgs, CsvArgs, EngineArg, JvmArgs};
+use crate::formats::access::AccessSelection;
 use crate::formats::csv::{lookup_encoding, CsvOptions};
+use crate::jvm::protocol::Engine;
+use crate::settings;
 
 /// Exit codes, as documented in `--help` and README.md.
 pub const EXIT_OK: u8 = 0;
@@ -33,13 +37,41 @@ impl UsageError {
 }
 
 /// The Java settings of `args`, a bad `PYFORGE_*` value being a usage error.
-pub fn jvm_settings(
-    args: &crate::cli::JvmArgs,
-) -> Result<crate::jvm::setup::JvmSettings, UsageError> {
-    args.settings().map_err(|message| UsageError {
+pub fn jvm_settings(args: &JvmArgs) -> Result<crate::jvm::setup::JvmSettings, UsageError> {
+    settings::jvm_settings(&jvm_overrides(args)).map_err(|message| UsageError {
         message,
         hint: None,
     })
+}
+
+/// What the Java side's flags said, for `settings` to resolve.
+pub fn jvm_overrides(args: &JvmArgs) -> settings::Overrides {
+    settings::Overrides {
+        memory_limit_mb: args.memory_limit,
+        temp_dir: args.temp_dir.clone(),
+        timeout_secs: args.timeout,
+        retries: args.retries,
+        java: args.java.clone(),
+        jars_dir: args.jars_dir.clone(),
+        offline: args.offline,
+    }
+}
+
+// Defined here, not in `cli.rs` (definitions only); called as
+// `args.access.selection()` by the subcommands.
+impl AccessArgs {
+    /// Which tables to read, how, and with which password.
+    pub fn selection(&self) -> AccessSelection {
+        AccessSelection {
+            tables: self.tables.clone(),
+            password: self.password.clone(),
+            engine: match self.engine {
+                EngineArg::Jackcess => Engine::Jackcess,
+                EngineArg::Ucanaccess => Engine::Ucanaccess,
+            },
+            cache_metadata: self.cache_metadata,
+        }
+    }
 }
 
 /// Paths as given → the local paths to use: `dbfs:/Volumes/...` and
@@ -73,7 +105,10 @@ pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, Usag
         no_header: args.no_header,
         skip_lines: args.skip_rows,
         all_strings,
-        threads: threads_from_env()?,
+        threads: settings::variables::threads().map_err(|message| UsageError {
+            message,
+            hint: None,
+        })?,
         replace_invalid: args.encoding_errors == crate::cli::EncodingErrors::Replace,
     })
 }
@@ -91,17 +126,6 @@ pub fn read_options(
         jvm: jvm_settings(jvm)?,
         access: access.selection(),
     })
-}
-
-/// `PYFORGE_THREADS`, or 0 (decide by the CPUs).
-fn threads_from_env() -> Result<usize, UsageError> {
-    match std::env::var(crate::env_vars::PYFORGE_THREADS) {
-        Err(_) => Ok(0),
-        Ok(text) => text.trim().parse::<usize>().map_err(|_| UsageError {
-            message: format!("PYFORGE_THREADS must be a number, not `{text}`"),
-            hint: None,
-        }),
-    }
 }
 
 /// A byte count as a person reads it: `812 B`, `21.5 MiB`.

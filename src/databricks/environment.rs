@@ -7,10 +7,11 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::defaults::defaults_for;
 use super::machine::{self, Machine};
 use super::platform::{self, Detection};
-use super::settings::{self, Overrides, RunSettings};
 use super::volumes;
+use crate::settings::{self, Overrides, RunSettings};
 
 /// The environment as found.
 #[derive(Debug, Clone, Serialize)]
@@ -74,7 +75,7 @@ pub type Resolved = Result<Environment, String>;
 pub fn probe(overrides: &Overrides) -> Resolved {
     let detection = platform::detect();
     let machine = Machine::probe();
-    let defaults = settings::defaults_for(&detection.platform, &machine);
+    let defaults = defaults_for(&detection.platform, &machine);
     let settings = settings::resolve(overrides, &|name| std::env::var(name).ok(), &defaults)?;
     let (subprocesses, python3) = machine::probe_subprocess();
     let temp = settings.temp_dir.value.clone();

@@ -96,6 +96,19 @@ impl TempPath {
         self.commit_then(replace, || Ok(()))
     }
 
+    /// Renames the temporary file over the target in one step (a file only:
+    /// no backup is needed, the rename itself is atomic). Concurrent writers
+    /// of the same target all succeed; the last rename wins.
+    pub fn persist(mut self) -> Result<(), CommitError> {
+        std::fs::rename(&self.temp, &self.target).map_err(|source| CommitError::Rename {
+            target: self.target.clone(),
+            source,
+        })?;
+        self.committed = true;
+        cleanup::unregister(&self.temp);
+        Ok(())
+    }
+
     /// [`commit`](Self::commit), then `last_step`; if that fails, the new
     /// target is removed and the one it replaced put back whole. An old
     /// target is replaced whole, never merged.

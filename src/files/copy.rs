@@ -22,12 +22,10 @@ pub fn copy_sequential(from: &Path, to: &Path) -> io::Result<u64> {
         let mut buffer = vec![0u8; 4 << 20];
         let mut total = 0u64;
         loop {
-            let n = match source.read(&mut buffer) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
+            let n = read_some(&mut source, &mut buffer)?;
+            if n == 0 {
+                break;
+            }
             target.write_all(&buffer[..n])?;
             total += n as u64;
         }
@@ -38,6 +36,16 @@ pub fn copy_sequential(from: &Path, to: &Path) -> io::Result<u64> {
         let _ = std::fs::remove_file(to);
     }
     result
+}
+
+/// One `read`, retried when a signal interrupted it; 0 at the end.
+pub fn read_some(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match reader.read(buffer) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
 }
 
 /// Copies a file, or a directory with everything below it, file by file in
@@ -80,15 +88,16 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Writes `bytes` to `path` all or nothing: under a hidden temporary name,
-/// flushed, then renamed over any old file, which stays whole when anything
-/// fails. Where the folder allows no rename (a volume), falls back to
-/// [`write_whole`].
+/// flushed, then renamed over any old file in one step, so a reader sees the
+/// old file or the new one, and the old one stays whole when anything fails.
+/// Two writers of the same bytes at once both succeed. Where the folder
+/// allows no rename (a volume), falls back to [`write_whole`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let (temp, mut file) = TempPath::file(path)?;
     file.write_all(bytes)?;
     file.sync_all()?;
     drop(file);
-    match temp.commit(true) {
+    match temp.persist() {
         Ok(()) => Ok(()),
         Err(super::CommitError::Rename { source, .. }) if is_unsupported(&source) => {
             write_whole(path, bytes)

@@ -2,7 +2,8 @@
 //! write-then-rename with the old target kept until the new one is complete
 //! (`atomic`), the removal of what killed writers left (`leftovers`),
 //! whole-file writes and sequential copies, the one write pattern Unity
-//! Catalog volumes allow (`copy`), and SHA-256 of a file (`digest`).
+//! Catalog volumes allow (`copy`), and SHA-256 of a file or of a stream
+//! while it is copied (`digest`). pyforge's own folders are `crate::home`'s.
 
 pub mod atomic;
 pub mod copy;

@@ -24,7 +24,7 @@ pub use interface::{
 };
 
 /// What readers are told: every format's own options, and what they share.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Every column as a string (`--all-strings`).
     pub all_strings: bool,

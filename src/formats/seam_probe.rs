@@ -156,6 +156,16 @@ mod tests {
         crate::dispatch(&cli)
     }
 
+    /// The options of a run with no flags.
+    fn no_flags() -> ReadOptions {
+        ReadOptions {
+            all_strings: false,
+            csv: Default::default(),
+            jvm: crate::settings::jvm::jvm_settings(&Default::default()).unwrap(),
+            access: Default::default(),
+        }
+    }
+
     fn values_and_footer(path: &Path) -> (Vec<i64>, Vec<(String, String)>) {
         let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap();
         let footer = builder
@@ -229,7 +239,7 @@ mod tests {
         let described = format
             .reader()
             .unwrap()
-            .describe(&input, &ReadOptions::default())
+            .describe(&input, &no_flags())
             .unwrap();
         let header = Header {
             schema_version: 1,
@@ -246,7 +256,7 @@ mod tests {
             pyforge(&["validate", "--json", input_arg]),
             ExitCode::SUCCESS
         );
-        let found = crate::check::check(&input, format, &ReadOptions::default()).unwrap();
+        let found = crate::check::check(&input, format, &no_flags()).unwrap();
         assert_eq!(found.rows(), 4);
         assert!(found.tables.iter().all(|t| t.valid));
     }
@@ -268,7 +278,7 @@ mod tests {
 
         assert_ne!(pyforge(&["validate", input_arg]), ExitCode::SUCCESS);
         let format = Format::of(&input).unwrap();
-        let found = crate::check::check(&input, format, &ReadOptions::default()).unwrap();
+        let found = crate::check::check(&input, format, &no_flags()).unwrap();
         let t = &found.tables[0];
         assert!(!t.valid);
         assert_eq!(

@@ -14,8 +14,10 @@
 #![allow(dead_code)]
 
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::files::write_atomic;
 
 /// The helper jar as built by `build.rs`.
 pub const BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pyforge-helper.jar"));
@@ -45,10 +47,10 @@ pub fn path_in(cache_dir: &Path) -> PathBuf {
 /// [`BYTES`] and returns its path.
 ///
 /// A jar already in place with the right content is left alone (the common
-/// case: one comparison of a small file). Otherwise the jar is written to a
-/// temporary file in the same folder and renamed over the target, so a
-/// reader never sees a partial jar and two processes installing at once
-/// both end with the same complete file.
+/// case: one comparison of a small file). Otherwise the jar is written with
+/// [`write_atomic`] (a temporary file in the same folder renamed over the
+/// target), so a reader never sees a partial jar and two processes
+/// installing at once both end with the same complete file.
 pub fn install(cache_dir: &Path) -> Result<PathBuf, InstallError> {
     let dir = cache_dir.join(SHA256);
     let target = dir.join(FILE_NAME);
@@ -60,14 +62,7 @@ pub fn install(cache_dir: &Path) -> Result<PathBuf, InstallError> {
         source,
     };
     fs::create_dir_all(&dir).map_err(error)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".pyforge-helper.")
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(error)?;
-    tmp.write_all(BYTES).map_err(error)?;
-    tmp.as_file().sync_all().map_err(error)?;
-    tmp.persist(&target).map_err(|e| error(e.error))?;
+    write_atomic(&target, BYTES).map_err(error)?;
     Ok(target)
 }
 
@@ -77,12 +72,10 @@ mod tests {
 
     #[test]
     fn sha256_names_the_embedded_bytes() {
-        use sha2::Digest;
-        let actual: String = sha2::Sha256::digest(BYTES)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        assert_eq!(actual, SHA256);
+        assert_eq!(
+            crate::files::digest::sha256_reader(BYTES).unwrap().hex,
+            SHA256
+        );
         assert_eq!(SHA256.len(), 64);
     }
 

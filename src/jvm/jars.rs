@@ -5,8 +5,7 @@
 //! Maven coordinates, size and SHA-256. The set lives in its own folder of the
 //! cache, named after the set and the layout version
 //! (`<cache>/ucanaccess-4.0.4-v1/`), so a later set or layout never mixes with
-//! this one. The cache is `--jars-dir`, else `PYFORGE_JARS_DIR`, else
-//! `$PYFORGE_HOME/jars` (`PYFORGE_HOME` defaults to `~/.pyforge`).
+//! this one. Where the cache folder is, `crate::home` decides.
 //!
 //! Installing ([`JarCache::install_from_repo`], [`JarCache::install_from_path`])
 //! keeps three rules:
@@ -30,12 +29,14 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 
-use crate::env_vars;
-use crate::files::{CommitError, TempPath};
+use crate::files::copy::read_some;
+use crate::files::digest::{sha256_reader, HashingReader, Sha256Sum};
+use crate::files::{leftovers, CommitError, TempPath};
+use crate::home::HomeError;
 use crate::progress::Progress;
 
 /// Maven Central, the default repository for `pyforge jars install`.
@@ -250,31 +251,13 @@ fn not_installed_message(set: &JarSet, dir: &Path, files: &[String]) -> String {
     }
 }
 
-/// The cache folder: `explicit` (`--jars-dir`), else `PYFORGE_JARS_DIR`, else
-/// `$PYFORGE_HOME/jars`, else `~/.pyforge/jars`. Empty variables count as
-/// unset. A relative folder is made absolute, so the classpath works from any
-/// working directory.
-pub fn cache_root(explicit: Option<&Path>) -> Result<PathBuf, JarsError> {
-    let root = cache_root_as_given(explicit)?;
-    std::path::absolute(&root).map_err(|source| JarsError::Io { path: root, source })
-}
-
-fn cache_root_as_given(explicit: Option<&Path>) -> Result<PathBuf, JarsError> {
-    if let Some(dir) = explicit.filter(|d| !d.as_os_str().is_empty()) {
-        return Ok(dir.to_path_buf());
+impl From<HomeError> for JarsError {
+    fn from(error: HomeError) -> JarsError {
+        match error {
+            HomeError::NoHome => JarsError::NoHome,
+            HomeError::Absolute { path, source } => JarsError::Io { path, source },
+        }
     }
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(dir) = var(env_vars::PYFORGE_JARS_DIR) {
-        return Ok(PathBuf::from(dir));
-    }
-    if let Some(home) = var(env_vars::PYFORGE_HOME) {
-        return Ok(PathBuf::from(home).join("jars"));
-    }
-    let home = var("HOME")
-        .map(PathBuf::from)
-        .or_else(std::env::home_dir)
-        .ok_or(JarsError::NoHome)?;
-    Ok(home.join(".pyforge").join("jars"))
 }
 
 /// One file of the set as found in the cache, without hashing it.
@@ -354,6 +337,8 @@ impl InstallReport {
 #[derive(Debug, Clone)]
 pub struct JarCache {
     set: &'static JarSet,
+    /// The cache folder holding the set's folder.
+    root: PathBuf,
     dir: PathBuf,
 }
 
@@ -362,16 +347,22 @@ impl JarCache {
     pub fn new(root: &Path, set: &'static JarSet) -> JarCache {
         JarCache {
             set,
+            root: root.to_path_buf(),
             dir: root.join(set.folder_name()),
         }
     }
 
-    /// The UCanAccess set in the cache chosen by [`cache_root`].
+    /// The UCanAccess set in the cache chosen by [`crate::home::jars_dir`].
     pub fn ucanaccess(explicit_root: Option<&Path>) -> Result<JarCache, JarsError> {
         Ok(JarCache::new(
-            &cache_root(explicit_root)?,
+            &crate::home::jars_dir(explicit_root)?,
             JarSet::ucanaccess(),
         ))
+    }
+
+    /// The cache folder the set's folder is in (`--jars-dir`).
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     pub fn set(&self) -> &'static JarSet {
@@ -513,7 +504,7 @@ impl JarCache {
     ) -> Result<InstallReport, JarsError> {
         std::fs::create_dir_all(&self.dir).map_err(JarsError::io(&self.dir))?;
         let _lock = self.lock()?;
-        remove_stale_temporaries(&self.dir);
+        remove_stale_temporaries(self);
 
         let mut files: Vec<InstalledFile> = Vec::new();
         let mut needed: Vec<&JarPin> = Vec::new();
@@ -601,11 +592,11 @@ fn check_file(path: &Path, pin: &JarPin) -> CheckState {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return CheckState::Missing,
         Err(e) => return CheckState::Unreadable(e.to_string()),
     };
-    match hash_reader(file) {
-        Ok(digest) if digest.sha256 == pin.sha256 && digest.size == pin.size => CheckState::Ok,
-        Ok(digest) => CheckState::Mismatch {
-            sha256: digest.sha256,
-            size: digest.size,
+    match sha256_reader(file) {
+        Ok(sum) if sum.hex == pin.sha256 && sum.size == pin.size => CheckState::Ok,
+        Ok(sum) => CheckState::Mismatch {
+            sha256: sum.hex,
+            size: sum.size,
         },
         Err(e) => CheckState::Unreadable(e.to_string()),
     }
@@ -621,6 +612,14 @@ struct Digest {
 }
 
 impl Digest {
+    fn new(sum: Sha256Sum, limit: u64) -> Digest {
+        Digest {
+            overflow: sum.size > limit,
+            sha256: sum.hex,
+            size: sum.size,
+        }
+    }
+
     fn matches(&self, pin: &JarPin) -> bool {
         !self.overflow && self.size == pin.size && self.sha256 == pin.sha256
     }
@@ -645,35 +644,6 @@ impl Digest {
     }
 }
 
-fn hash_reader(mut reader: impl Read) -> io::Result<Digest> {
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = match reader.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hasher.update(&buffer[..n]);
-        size += n as u64;
-    }
-    Ok(Digest {
-        sha256: hex(&hasher.finalize()),
-        size,
-        overflow: false,
-    })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
-}
-
 /// A failed copy: reading the source (maybe worth a retry) or writing the
 /// temporary file (not).
 #[derive(Debug)]
@@ -686,51 +656,32 @@ enum CopyError {
 /// Reads at most `limit + 1` bytes: a stream longer than the pin is cut
 /// there and marked as overflowing. The file is synced before returning.
 fn copy_hashing(
-    mut from: impl Read,
+    from: impl Read,
     to: &mut File,
     limit: u64,
     progress: &dyn Progress,
 ) -> Result<Digest, CopyError> {
-    let mut hasher = Sha256::new();
+    let mut from = HashingReader::new(from.take(limit + 1));
     let mut buffer = vec![0u8; 64 * 1024];
-    let mut size = 0u64;
     loop {
-        let room = (limit + 1 - size).min(buffer.len() as u64) as usize;
-        if room == 0 {
+        let n = read_some(&mut from, &mut buffer).map_err(CopyError::Read)?;
+        if n == 0 {
             break;
         }
-        let n = match from.read(&mut buffer[..room]) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(CopyError::Read(e)),
-        };
-        hasher.update(&buffer[..n]);
         to.write_all(&buffer[..n]).map_err(CopyError::Write)?;
-        size += n as u64;
         progress.advance(n as u64);
     }
     to.sync_all().map_err(CopyError::Write)?;
-    Ok(Digest {
-        sha256: hex(&hasher.finalize()),
-        size,
-        overflow: size > limit,
-    })
+    Ok(Digest::new(from.finish(), limit))
 }
 
-/// Removes `.<name>.<pid>-<n>.tmp` files that an installer killed before it
-/// could clean up left behind. Only called under the lock, when no other
-/// installer can be writing.
-fn remove_stale_temporaries(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') && name.ends_with(".tmp") {
-            tracing::debug!("removing a stale temporary file {name}");
-            let _ = std::fs::remove_file(entry.path());
+/// Removes the temporaries of installers killed before they could clean up
+/// (and puts back a file one of them had moved aside). Only called under the
+/// lock, when no other installer can be writing.
+fn remove_stale_temporaries(cache: &JarCache) {
+    for pin in &cache.set.files {
+        for cleaned in leftovers::clean(&cache.path_of(pin), Duration::ZERO) {
+            tracing::debug!("cleaned up after a killed install: {cleaned:?}");
         }
     }
 }
@@ -791,23 +742,6 @@ mod tests {
     }
 
     #[test]
-    fn explicit_cache_root_wins() {
-        let root = cache_root(Some(Path::new("some/dir"))).unwrap();
-        assert!(root.is_absolute());
-        assert!(root.ends_with("some/dir"));
-    }
-
-    #[test]
-    fn hashing_matches_a_known_digest() {
-        let digest = hash_reader(&b"abc"[..]).unwrap();
-        assert_eq!(
-            digest.sha256,
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        assert_eq!(digest.size, 3);
-    }
-
-    #[test]
     fn copy_stops_one_byte_past_the_limit() {
         let dir = tempfile::tempdir().unwrap();
         let mut file = File::create(dir.path().join("out")).unwrap();
@@ -833,7 +767,12 @@ mod tests {
         std::fs::write(dir.path().join(".hsqldb-2.5.0.jar.123-0.tmp"), b"x").unwrap();
         std::fs::write(dir.path().join(".lock"), b"").unwrap();
         std::fs::write(dir.path().join("hsqldb-2.5.0.jar"), b"x").unwrap();
-        remove_stale_temporaries(dir.path());
+        let cache = JarCache {
+            set: JarSet::ucanaccess(),
+            root: dir.path().to_path_buf(),
+            dir: dir.path().to_path_buf(),
+        };
+        remove_stale_temporaries(&cache);
         let mut names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

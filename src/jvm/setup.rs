@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use super::helper::HelperConfig;
 use super::helper_jar;
-use super::jars::{JarCache, JarsError, MAVEN_CENTRAL};
+use super::jars::{JarCache, JarsError};
 use super::java::{self, Java, JavaError};
 use super::retry::RetryPolicy;
 use crate::progress::Progress;
 
-/// What the user chose for the Java side (flags and `PYFORGE_*` variables).
+/// What the user chose for the Java side (flags and `PYFORGE_*` variables),
+/// as `crate::settings` resolved it.
 #[derive(Debug, Clone)]
 pub struct JvmSettings {
     /// `--java`.
@@ -32,21 +33,6 @@ pub struct JvmSettings {
     pub offline: bool,
     /// Where a missing JAR set is downloaded from (`PYFORGE_MAVEN_REPO`).
     pub repo: String,
-}
-
-impl Default for JvmSettings {
-    fn default() -> Self {
-        JvmSettings {
-            java: None,
-            jars_dir: None,
-            heap_mb: 1024,
-            retries: 3,
-            timeout: Duration::from_secs(300),
-            temp_dir: std::env::temp_dir(),
-            offline: false,
-            repo: MAVEN_CENTRAL.to_string(),
-        }
-    }
 }
 
 /// The longest wait for the helper's hello (a cold JVM start on a busy
@@ -153,61 +139,19 @@ impl JvmSettings {
 
 /// Where the helper jar lives: beside the JAR set, in `helper/<sha256>/`.
 pub fn helper_dir(cache: &JarCache) -> PathBuf {
-    cache.dir().with_file_name("helper")
-}
-
-/// `512m`, `2g`, `1536` (MiB) → MiB.
-pub fn parse_memory_mb(text: &str) -> Result<u64, String> {
-    let text = text.trim().to_ascii_lowercase();
-    let (digits, factor) = match text.strip_suffix(['g', 'm', 'k']) {
-        Some(digits) if text.ends_with('g') => (digits, 1024.0),
-        Some(digits) if text.ends_with('k') => (digits, 1.0 / 1024.0),
-        Some(digits) => (digits, 1.0),
-        None => (text.as_str(), 1.0),
-    };
-    let value: f64 = digits
-        .trim_end_matches('b')
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size like 512m or 2g"))?;
-    let mb = value * factor;
-    if !mb.is_finite() || mb < 64.0 {
-        return Err(format!("`{text}` is less than the 64m the helper needs"));
-    }
-    if let Some(machine) = crate::databricks::machine::memory_mb() {
-        if mb > machine as f64 {
-            return Err(format!(
-                "`{text}` is more than this machine's memory ({machine} MiB)"
-            ));
-        }
-    }
-    Ok(mb.round() as u64)
+    crate::home::helper_jar_dir(cache.root())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn memory_sizes() {
-        assert_eq!(parse_memory_mb("2g"), Ok(2048));
-        assert_eq!(parse_memory_mb("512m"), Ok(512));
-        assert_eq!(parse_memory_mb("1.5G"), Ok(1536));
-        assert_eq!(parse_memory_mb("4096"), Ok(4096));
-        assert!(parse_memory_mb("lots").is_err());
-        assert!(parse_memory_mb("1m").is_err());
-        assert!(parse_memory_mb("-5g").is_err());
-        assert!(parse_memory_mb("nan").is_err());
-        let too_much = parse_memory_mb("9999999999999999999999g").unwrap_err();
-        assert!(too_much.contains("machine's memory"), "{too_much}");
-    }
-
     #[test]
     fn the_policy_follows_the_settings() {
-        let settings = JvmSettings {
-            heap_mb: 2048,
-            retries: 5,
-            ..JvmSettings::default()
+        let overrides = crate::settings::Overrides {
+            memory_limit_mb: Some(2048),
+            retries: Some(5),
+            ..Default::default()
         };
+        let settings = crate::settings::jvm_settings(&overrides).unwrap();
         let policy = settings.retry_policy();
         assert_eq!(
             (policy.retries, policy.heap_mb, policy.max_heap_mb),

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use super::describe::DatabaseInfo;
 use crate::files::write_atomic;
-use crate::jvm::jars::cache_root;
 
 /// One database's entry.
 pub struct MetadataCache {
@@ -29,7 +28,7 @@ impl MetadataCache {
     /// The entry for `database` in the cache beside `jars_dir`'s JAR set;
     /// `None` when the database cannot be hashed or there is no cache dir.
     pub fn for_database(database: &Path, jars_dir: Option<&Path>) -> Option<MetadataCache> {
-        let dir = cache_root(jars_dir).ok()?.join("access-metadata");
+        let dir = crate::home::access_metadata_dir(&crate::home::jars_dir(jars_dir).ok()?);
         let key = crate::files::sha256_file(database).ok()?;
         Some(MetadataCache {
             file: dir.join(format!("{key}.json")),
