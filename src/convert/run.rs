@@ -212,10 +212,7 @@ fn convert(
         columns: written.columns,
         bytes: written.bytes,
         notes,
-        tables: match job.format.layout() {
-            crate::formats::OutputLayout::Directory => written.tables,
-            crate::formats::OutputLayout::File => Vec::new(),
-        },
+        tables: written.tables,
         retries: summary.retries,
     })
 }

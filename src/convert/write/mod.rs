@@ -50,7 +50,7 @@ pub struct Written {
     pub rows: u64,
     pub columns: usize,
     pub bytes: u64,
-    /// Each table's file (directory outputs).
+    /// Each table's file (directory outputs; empty for a single file).
     pub tables: Vec<TableReport>,
     /// What `--allow-partial` kept or skipped.
     pub notes: Vec<String>,
@@ -306,13 +306,15 @@ impl TableSink for OutputWriter {
         self.rows += finished.summary.rows;
         self.columns += finished.columns;
         self.bytes += finished.summary.bytes;
-        self.tables.push(TableReport {
-            table,
-            file,
-            rows: finished.summary.rows,
-            columns: finished.columns,
-            bytes: finished.summary.bytes,
-        });
+        if self.destination.names_tables() {
+            self.tables.push(TableReport {
+                table,
+                file,
+                rows: finished.summary.rows,
+                columns: finished.columns,
+                bytes: finished.summary.bytes,
+            });
+        }
         Ok(())
     }
 
