@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
-use super::{csv_options, UsageError, EXIT_FAILED, EXIT_OK};
+use super::{read_options, UsageError, EXIT_FAILED, EXIT_OK};
 use crate::cli::{Compression, ConvertArgs, OutputFormat};
 use crate::convert::{
     self, InputReport, Job, JobSettings, Outcome, PlanRequest, ProgressFactory, WriteSettings,
@@ -169,17 +169,12 @@ fn prepare(
         None => cpus,
     };
     // Inputs converted at once share the CPUs for their own parallel reading.
-    let mut csv = csv_options(&args.csv, args.all_strings)?;
-    if csv.threads == 0 {
-        csv.threads = (cpus / jobs.min(plan.jobs.len()).max(1)).max(1);
+    let mut read = read_options(&args.csv, &args.jvm, &args.access, args.all_strings)?;
+    if read.csv.threads == 0 {
+        read.csv.threads = (cpus / jobs.min(plan.jobs.len()).max(1)).max(1);
     }
     let settings = JobSettings {
-        read: crate::formats::ReadOptions {
-            all_strings: args.all_strings,
-            csv,
-            jvm: super::jvm_settings(&args.jvm)?,
-            access: args.access.selection(),
-        },
+        read,
         write: WriteSettings {
             sink: SinkOptions {
                 compression: match args.compression {

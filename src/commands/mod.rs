@@ -155,7 +155,7 @@ pub fn not_supported_yet(what: &str) -> ExitCode {
     crate::diagnostics::error(
         None,
         &format!("not supported yet: {what}"),
-        Some("this build converts CSV; run `pyforge formats` for the status of each format"),
+        Some("run `pyforge formats` for the status of each format"),
     );
     ExitCode::from(EXIT_FAILED)
 }
