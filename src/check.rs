@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::convert::staging::Staged;
 use crate::convert::write::shortfall;
-use crate::formats::{Format, FormatError, ReadError, ReadOptions, Stop, TableSink};
+use crate::formats::{Format, FormatError, ReadError, ReadOptions, Stop, TableName, TableSink};
 use crate::progress::{NoProgress, ProgressRef};
 
 /// One table as `validate` found it.
@@ -86,13 +86,13 @@ impl TableSink for Checker {
 
     fn begin(
         &mut self,
-        table: &str,
+        table: TableName,
         schema: &SchemaRef,
         stated_rows: Option<u64>,
     ) -> Result<(), Stop> {
         self.found.columns += schema.fields().len();
         self.current = Some(TableCheck {
-            table: table.to_string(),
+            table: table.name.to_string(),
             rows: 0,
             row_count: stated_rows,
             valid: true,

@@ -129,10 +129,48 @@ pub struct ConvertArgs {
     pub csv: CsvArgs,
 
     #[command(flatten)]
+    pub excel: ExcelArgs,
+
+    /// Write each group of sheets with the same columns as one file with a `sheet` column.
+    #[arg(long, help_heading = "Excel options", conflicts_with = "separate")]
+    pub combine: bool,
+
+    /// Write every sheet to its own file (the default; accepted for pyforge-cli compatibility).
+    #[arg(long, help_heading = "Excel options")]
+    pub separate: bool,
+
+    #[command(flatten)]
     pub access: AccessArgs,
 
     #[command(flatten)]
     pub jvm: JvmArgs,
+}
+
+/// Which sheets of a workbook, and how to read them: shared by convert,
+/// info and validate.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Excel options")]
+pub struct ExcelArgs {
+    /// Only these sheets (comma-separated or repeated); an unknown name is an error.
+    #[arg(long, value_delimiter = ',', value_name = "SHEET")]
+    pub sheets: Vec<String>,
+
+    /// Leave hidden and very hidden sheets out (converted by default).
+    #[arg(long)]
+    pub skip_hidden: bool,
+
+    /// The column names are in row N (1-based) of every sheet. Default: the first non-empty
+    /// row, below a title block when there is one.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "no_header")]
+    pub header_row: Option<u32>,
+
+    /// Error cells (#DIV/0!, #N/A) keep their text in a string column instead of being null.
+    #[arg(long)]
+    pub keep_errors: bool,
+
+    /// Every cell of a merged area gets the area's value (default: only its first cell).
+    #[arg(long)]
+    pub fill_merged: bool,
 }
 
 /// Which tables of an Access database, its password, and the reader.
@@ -181,6 +219,9 @@ pub struct InfoArgs {
     pub csv: CsvArgs,
 
     #[command(flatten)]
+    pub excel: ExcelArgs,
+
+    #[command(flatten)]
     pub access: AccessArgs,
 
     #[command(flatten)]
@@ -199,6 +240,9 @@ pub struct ValidateArgs {
 
     #[command(flatten)]
     pub csv: CsvArgs,
+
+    #[command(flatten)]
+    pub excel: ExcelArgs,
 
     #[command(flatten)]
     pub access: AccessArgs,
@@ -369,7 +413,7 @@ pub struct CsvArgs {
     #[arg(long, value_enum, default_value_t = EncodingErrors::Strict)]
     pub encoding_errors: EncodingErrors,
 
-    /// The first row is data, not column names.
+    /// The first row is data, not column names (CSV and Excel).
     #[arg(long)]
     pub no_header: bool,
 

@@ -16,6 +16,7 @@ mod formats;
 pub mod fuzzing;
 mod home;
 mod jvm;
+mod panics;
 mod progress;
 mod settings;
 mod sink;

@@ -169,7 +169,14 @@ fn prepare(
         None => cpus,
     };
     // Inputs converted at once share the CPUs for their own parallel reading.
-    let mut read = read_options(&args.csv, &args.jvm, &args.access, args.all_strings)?;
+    let mut read = read_options(
+        &args.csv,
+        &args.excel,
+        &args.jvm,
+        &args.access,
+        args.all_strings,
+    )?;
+    read.excel.combine = args.combine;
     if read.csv.threads == 0 {
         read.csv.threads = (cpus / jobs.min(plan.jobs.len()).max(1)).max(1);
     }

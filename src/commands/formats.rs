@@ -27,7 +27,7 @@ pub fn run(args: &FormatsArgs) -> ExitCode {
             output: match (f.default_output_is_text(), f.layout()) {
                 (true, _) => "<stem>.txt",
                 (false, crate::formats::OutputLayout::File) => "<stem>.parquet",
-                (false, crate::formats::OutputLayout::Directory) => "<stem>_parquet/",
+                (false, crate::formats::OutputLayout::Directory(_)) => "<stem>_parquet/",
             },
             supported: f.is_supported(),
             description: f.description(),

@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use crate::cli::{AccessArgs, CsvArgs, EngineArg, JvmArgs};
 use crate::formats::access::AccessSelection;
 use crate::formats::csv::{lookup_encoding, CsvOptions};
+use crate::formats::excel::{ExcelOptions, HeaderChoice};
 use crate::jvm::protocol::Engine;
 use crate::settings;
 
@@ -116,6 +117,7 @@ pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, Usag
 /// What the readers are told, from the flags every reading subcommand has.
 pub fn read_options(
     csv: &CsvArgs,
+    excel: &crate::cli::ExcelArgs,
     jvm: &crate::cli::JvmArgs,
     access: &crate::cli::AccessArgs,
     all_strings: bool,
@@ -123,9 +125,26 @@ pub fn read_options(
     Ok(crate::formats::ReadOptions {
         all_strings,
         csv: csv_options(csv, all_strings)?,
+        excel: excel_options(excel, csv.no_header),
         jvm: jvm_settings(jvm)?,
         access: access.selection(),
     })
+}
+
+/// How to read workbooks; `--combine` is set by `convert` alone.
+fn excel_options(excel: &crate::cli::ExcelArgs, no_header: bool) -> ExcelOptions {
+    ExcelOptions {
+        sheets: excel.sheets.clone(),
+        skip_hidden: excel.skip_hidden,
+        combine: false,
+        header: match (excel.header_row, no_header) {
+            (_, true) => HeaderChoice::None,
+            (Some(row), false) => HeaderChoice::Row(row),
+            (None, false) => HeaderChoice::Detect,
+        },
+        keep_errors: excel.keep_errors,
+        fill_merged: excel.fill_merged,
+    }
 }
 
 /// A byte count as a person reads it: `812 B`, `21.5 MiB`.

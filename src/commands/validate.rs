@@ -62,20 +62,20 @@ impl FileReport {
         self.valid = failed.is_empty();
         self.rows = Some(found.rows());
         match layout {
-            OutputLayout::Directory if !failed.is_empty() => {
+            OutputLayout::Directory(_) if !failed.is_empty() => {
                 self.error = Some(format!(
                     "{} of {} tables did not read completely",
                     failed.len(),
                     found.tables.len()
                 ));
             }
-            OutputLayout::Directory => {}
+            OutputLayout::Directory(_) => {}
             OutputLayout::File => {
                 self.columns = Some(found.columns);
                 self.error = failed.first().and_then(|t| t.error.clone());
             }
         }
-        if layout == OutputLayout::Directory {
+        if layout.is_directory() {
             self.tables = found.tables;
         }
         self.notes = found.notes;
@@ -83,7 +83,7 @@ impl FileReport {
 }
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
-    let options = match read_options(&args.csv, &args.jvm, &args.access, false) {
+    let options = match read_options(&args.csv, &args.excel, &args.jvm, &args.access, false) {
         Ok(options) => options,
         Err(usage) => return usage.exit(),
     };
@@ -132,7 +132,11 @@ pub fn run(args: &ValidateArgs) -> ExitCode {
         }
         match (&f.error, args.json) {
             (Some(error), _) => diagnostics::error(Some(&f.file), error, f.hint.as_deref()),
-            (None, false) if f.format.map(|f| f.layout()) == Some(OutputLayout::Directory) => {
+            (None, false)
+                if f.format
+                    .map(|f| f.layout())
+                    .is_some_and(|l| l.is_directory()) =>
+            {
                 println!(
                     "valid: {} ({} tables, {} rows)",
                     f.file.display(),

@@ -55,7 +55,7 @@ pub fn may_replace(
             hint: "--force replaces files, never directories: name another output file".into(),
         }),
         OutputLayout::File => Ok(()),
-        OutputLayout::Directory if !is_dir => Err(Refusal {
+        OutputLayout::Directory(_) if !is_dir => Err(Refusal {
             reason: format!(
                 "the output {shown} is a {}, not a directory pyforge wrote",
                 if meta.is_file() {
@@ -66,7 +66,7 @@ pub fn may_replace(
             ),
             hint: "remove it, or name another OUTPUT".into(),
         }),
-        OutputLayout::Directory => own_directory(target, input),
+        OutputLayout::Directory(_) => own_directory(target, input),
     }
 }
 
@@ -130,7 +130,7 @@ fn own_directory(target: &Path, input: &Path) -> Result<(), Refusal> {
 
 fn elsewhere_hint(target: &Path, layout: OutputLayout) -> String {
     match layout {
-        OutputLayout::Directory => format!(
+        OutputLayout::Directory(_) => format!(
             "name a new directory as OUTPUT, or write into {} with --output-dir",
             target.display()
         ),
@@ -163,6 +163,8 @@ fn same_path(a: &Path, b: &Path) -> bool {
 mod tests {
     use super::*;
 
+    const DIRECTORY: OutputLayout = OutputLayout::Directory(crate::formats::TableFiles::TableName);
+
     struct Fixture {
         _dir: tempfile::TempDir,
         root: PathBuf,
@@ -190,22 +192,22 @@ mod tests {
     fn nothing_there_or_an_empty_directory_may_be_replaced() {
         let f = fixture();
         let target = f.root.join("out");
-        assert_eq!(judge(&f, &target, OutputLayout::Directory), Ok(()));
+        assert_eq!(judge(&f, &target, DIRECTORY), Ok(()));
         std::fs::create_dir(&target).unwrap();
-        assert_eq!(judge(&f, &target, OutputLayout::Directory), Ok(()));
+        assert_eq!(judge(&f, &target, DIRECTORY), Ok(()));
     }
 
     #[test]
     fn a_directory_holding_an_input_never_is() {
         let f = fixture();
         for target in [f.root.join("in"), f.root.clone()] {
-            let refusal = judge(&f, &target, OutputLayout::Directory).unwrap_err();
+            let refusal = judge(&f, &target, DIRECTORY).unwrap_err();
             assert!(refusal.reason.contains("holds the input"), "{refusal:?}");
             assert!(refusal.hint.contains("--output-dir"), "{refusal:?}");
         }
         // Through `..` too.
         let dotted = f.root.join("in/../in");
-        assert!(judge(&f, &dotted, OutputLayout::Directory).is_err());
+        assert!(judge(&f, &dotted, DIRECTORY).is_err());
     }
 
     #[test]
@@ -214,17 +216,17 @@ mod tests {
         let target = f.root.join("out");
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("notes.txt"), b"keep").unwrap();
-        let refusal = judge(&f, &target, OutputLayout::Directory).unwrap_err();
+        let refusal = judge(&f, &target, DIRECTORY).unwrap_err();
         assert!(refusal.reason.contains("notes.txt"), "{refusal:?}");
 
         // pyforge's own output of this input may go...
         std::fs::remove_file(target.join("notes.txt")).unwrap();
         std::fs::write(target.join("Orders.parquet"), b"p").unwrap();
         manifest::write(&target, &f.input, false).unwrap();
-        assert_eq!(judge(&f, &target, OutputLayout::Directory), Ok(()));
+        assert_eq!(judge(&f, &target, DIRECTORY), Ok(()));
         // ...until someone adds a file of their own, even a Parquet one.
         std::fs::write(target.join("mine.parquet"), b"m").unwrap();
-        let refusal = judge(&f, &target, OutputLayout::Directory).unwrap_err();
+        let refusal = judge(&f, &target, DIRECTORY).unwrap_err();
         assert!(refusal.reason.contains("mine.parquet"), "{refusal:?}");
     }
 
@@ -237,7 +239,7 @@ mod tests {
         let other = f.root.join("other.mdb");
         std::fs::write(&other, b"db").unwrap();
         manifest::write(&target, &other, false).unwrap();
-        let refusal = judge(&f, &target, OutputLayout::Directory).unwrap_err();
+        let refusal = judge(&f, &target, DIRECTORY).unwrap_err();
         assert!(refusal.reason.contains("other.mdb"), "{refusal:?}");
     }
 
@@ -253,6 +255,6 @@ mod tests {
         let refusal = judge(&f, &f.input, OutputLayout::File).unwrap_err();
         assert!(refusal.reason.contains("is the input"), "{refusal:?}");
         // A file where a directory output goes is not pyforge's either.
-        assert!(judge(&f, &file, OutputLayout::Directory).is_err());
+        assert!(judge(&f, &file, DIRECTORY).is_err());
     }
 }

@@ -210,7 +210,7 @@ fn default_output(input: &Path, format: Format, text: bool, dir: &Path) -> PathB
     let name = match (format.layout(), text) {
         (_, true) => format!("{stem}.txt"),
         (OutputLayout::File, false) => format!("{stem}.parquet"),
-        (OutputLayout::Directory, false) => format!("{stem}_parquet"),
+        (OutputLayout::Directory(_), false) => format!("{stem}_parquet"),
     };
     dir.join(name)
 }

@@ -48,7 +48,7 @@ pub trait TableSink {
     /// the file states, where it states one.
     fn begin(
         &mut self,
-        table: &str,
+        table: TableName,
         schema: &SchemaRef,
         stated_rows: Option<u64>,
     ) -> Result<(), Stop>;
@@ -64,6 +64,35 @@ pub trait TableSink {
     /// than something else having failed). Answered with `Ok` the reader
     /// goes on to the next table; with [`Stop`] it returns `error`.
     fn failed(&mut self, table: &str, error: &FormatError, damage: bool) -> Result<(), Stop>;
+}
+
+/// How a format names a table it pushes: by its name in the input (a
+/// database table, a sheet), which footers, reports and errors show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableName<'a> {
+    pub name: &'a str,
+    /// The table stands for the whole input (every sheet of a workbook
+    /// combined): a directory output names its file after the input alone.
+    pub whole_input: bool,
+}
+
+impl<'a> TableName<'a> {
+    /// One table of the input.
+    pub fn part(name: &'a str) -> TableName<'a> {
+        TableName {
+            name,
+            whole_input: false,
+        }
+    }
+
+    /// A table that is the whole input, `name` being what it is called in
+    /// footers and errors.
+    pub fn whole(name: &'a str) -> TableName<'a> {
+        TableName {
+            name,
+            whole_input: true,
+        }
+    }
 }
 
 /// A sink's answer that the read must end. The sink keeps the reason.

@@ -10,9 +10,11 @@
 
 pub mod access;
 pub mod csv;
+pub mod excel;
 mod interface;
 #[cfg(test)]
 mod seam_probe;
+mod title_block;
 
 use std::path::Path;
 
@@ -20,7 +22,7 @@ use serde::Serialize;
 
 pub use interface::{
     json_document, name_width, Description, FormatError, Header, InputFormat, ReadError,
-    ReadSummary, Stop, TableSink,
+    ReadSummary, Stop, TableName, TableSink,
 };
 
 /// What readers are told: every format's own options, and what they share.
@@ -29,6 +31,8 @@ pub struct ReadOptions {
     /// Every column as a string (`--all-strings`).
     pub all_strings: bool,
     pub csv: csv::CsvOptions,
+    /// Sheets, header, error cells and merged areas (Excel).
+    pub excel: excel::ExcelOptions,
     /// Java, the JAR set and the helper's heap, retries and timeout (Access).
     pub jvm: crate::jvm::setup::JvmSettings,
     /// Tables, password and engine (Access).
@@ -41,7 +45,24 @@ pub enum OutputLayout {
     /// One file: `<stem>.parquet` (or `<stem>.txt`).
     File,
     /// A directory `<stem>_parquet/` with one file per table or sheet.
-    Directory,
+    Directory(TableFiles),
+}
+
+impl OutputLayout {
+    pub fn is_directory(self) -> bool {
+        matches!(self, OutputLayout::Directory(_))
+    }
+}
+
+/// How the files of a directory output are named (pyforge-cli 1.0.9's
+/// names). A table that is the whole input is `<stem>.parquet` in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFiles {
+    /// `<table>.parquet` (Access tables, a dBase file's one table).
+    TableName,
+    /// `<stem>_<table>.parquet`, runs of whitespace and `/ \ : * ? " < > |`
+    /// in the table name becoming one `_` (Excel sheets).
+    StemAndTable,
 }
 
 /// One format in the registry.
@@ -66,22 +87,13 @@ pub struct FormatEntry {
 /// Every format, in the order `pyforge formats` lists them.
 static REGISTRY: &[&FormatEntry] = &[
     &csv::FORMAT,
-    &FormatEntry {
-        id: "excel",
-        name: "Excel",
-        extensions: &["xlsx", "xlsm", "xls", "xlsb", "ods"],
-        description: "Excel workbooks, one Parquet file per sheet",
-        layout: OutputLayout::Directory,
-        text_by_default: false,
-        needs_local_copy: false,
-        reader: None,
-    },
+    &excel::FORMAT,
     &FormatEntry {
         id: "dbf",
         name: "dBase",
         extensions: &["dbf"],
         description: "dBase / FoxPro tables",
-        layout: OutputLayout::Directory,
+        layout: OutputLayout::Directory(TableFiles::TableName),
         text_by_default: false,
         needs_local_copy: false,
         reader: None,

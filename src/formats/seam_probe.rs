@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::{
     json_document, Description, FormatEntry, FormatError, Header, InputFormat, OutputLayout,
-    ReadError, ReadOptions, ReadSummary, TableSink,
+    ReadError, ReadOptions, ReadSummary, TableName, TableSink,
 };
 use crate::progress::ProgressRef;
 
@@ -24,7 +24,7 @@ pub const FORMAT: FormatEntry = FormatEntry {
     name: "SeamProbe",
     extensions: &["seamprobe"],
     description: "test-only tables of integers",
-    layout: OutputLayout::Directory,
+    layout: OutputLayout::Directory(crate::formats::TableFiles::TableName),
     text_by_default: false,
     needs_local_copy: false,
     reader: Some(&SeamProbe),
@@ -121,7 +121,11 @@ impl InputFormat for SeamProbe {
         )]));
         let info = parse(input)?;
         for table in &info.tables {
-            tables.begin(&table.name, &schema, Some(table.stated_rows))?;
+            tables.begin(
+                TableName::part(&table.name),
+                &schema,
+                Some(table.stated_rows),
+            )?;
             for chunk in table.values.chunks(BATCH_ROWS) {
                 let column = Arc::new(Int64Array::from(chunk.to_vec()));
                 let batch =
@@ -161,6 +165,7 @@ mod tests {
         ReadOptions {
             all_strings: false,
             csv: Default::default(),
+            excel: Default::default(),
             jvm: crate::settings::jvm::jvm_settings(&Default::default()).unwrap(),
             access: Default::default(),
         }

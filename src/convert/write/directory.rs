@@ -5,12 +5,16 @@
 
 use std::path::{Path, PathBuf};
 
-use super::names::FileStems;
+use super::names::{sheet_file_part, FileStems};
 use super::{Destination, OutputError};
 use crate::files::{CommitError, TempPath};
+use crate::formats::{TableFiles, TableName};
 
 pub struct DirectoryDestination {
     temp: TempPath,
+    files: TableFiles,
+    /// The input's file stem, for `<stem>_<table>` and whole-input names.
+    input_stem: String,
     stems: FileStems,
     /// Files moved in so far.
     kept: Vec<PathBuf>,
@@ -19,14 +23,21 @@ pub struct DirectoryDestination {
 }
 
 impl DirectoryDestination {
-    /// Creates the hidden temporary directory beside `target`.
-    pub fn new(target: &Path) -> Result<DirectoryDestination, OutputError> {
+    /// Creates the hidden temporary directory beside `target`, for tables
+    /// of the input whose file stem is `input_stem`, named as `files` says.
+    pub fn new(
+        target: &Path,
+        files: TableFiles,
+        input_stem: &str,
+    ) -> Result<DirectoryDestination, OutputError> {
         let temp = TempPath::dir(target).map_err(|source| OutputError::TempDir {
             target: target.to_path_buf(),
             source,
         })?;
         Ok(DirectoryDestination {
             temp,
+            files,
+            input_stem: input_stem.to_string(),
             stems: FileStems::default(),
             kept: Vec::new(),
             placing: None,
@@ -35,8 +46,17 @@ impl DirectoryDestination {
 }
 
 impl Destination for DirectoryDestination {
-    fn place(&mut self, table: &str) -> Result<PathBuf, OutputError> {
-        let file = format!("{}.parquet", self.stems.stem_for(table));
+    fn place(&mut self, table: TableName) -> Result<PathBuf, OutputError> {
+        let name = match (table.whole_input, self.files) {
+            (true, _) => self.input_stem.clone(),
+            (false, TableFiles::TableName) => table.name.to_string(),
+            (false, TableFiles::StemAndTable) => {
+                format!("{}_{}", self.input_stem, sheet_file_part(table.name))
+            }
+        };
+        // A whole-input table cannot be told from a table of the same name.
+        let key = if table.whole_input { "" } else { table.name };
+        let file = format!("{}.parquet", self.stems.stem_for(key, &name));
         let target = self.temp.path().join(&file);
         self.placing = Some(file);
         Ok(target)

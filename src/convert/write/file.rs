@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Destination, OutputError};
 use crate::files::{CommitError, TempPath};
+use crate::formats::TableName;
 
 pub struct FileDestination {
     target: PathBuf,
@@ -23,7 +24,7 @@ impl FileDestination {
 }
 
 impl Destination for FileDestination {
-    fn place(&mut self, _table: &str) -> Result<PathBuf, OutputError> {
+    fn place(&mut self, _table: TableName) -> Result<PathBuf, OutputError> {
         if self.placed {
             return Err(OutputError::Layout(
                 "the input holds more than one table, but its output is one file",

@@ -25,7 +25,7 @@ use arrow_schema::SchemaRef;
 use serde::Serialize;
 
 use crate::files::{CommitError, TempPath};
-use crate::formats::{Format, FormatError, OutputLayout, Stop, TableSink};
+use crate::formats::{Format, FormatError, OutputLayout, Stop, TableName, TableSink};
 use crate::sink::{SinkError, SinkOptions};
 use table::TableFile;
 
@@ -113,7 +113,7 @@ impl OutputError {
 /// Where finished tables go: one file, or a directory of them.
 trait Destination {
     /// Where `table`'s file is written.
-    fn place(&mut self, table: &str) -> Result<PathBuf, OutputError>;
+    fn place(&mut self, table: TableName) -> Result<PathBuf, OutputError>;
     /// Whether footers name the table (they do in a directory of tables).
     fn names_tables(&self) -> bool;
     /// Keeps a finished table; returns its file name.
@@ -158,7 +158,14 @@ impl OutputWriter {
     ) -> Result<OutputWriter, OutputError> {
         let destination: Box<dyn Destination> = match format.layout() {
             OutputLayout::File => Box::new(file::FileDestination::new(output)),
-            OutputLayout::Directory => Box::new(directory::DirectoryDestination::new(output)?),
+            OutputLayout::Directory(files) => Box::new(directory::DirectoryDestination::new(
+                output,
+                files,
+                &input
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            )?),
         };
         let source = input
             .file_name()
@@ -238,11 +245,12 @@ impl TableSink for OutputWriter {
 
     fn begin(
         &mut self,
-        table: &str,
+        name: TableName,
         schema: &SchemaRef,
         stated_rows: Option<u64>,
     ) -> Result<(), Stop> {
-        let target = match self.destination.place(table) {
+        let table = name.name;
+        let target = match self.destination.place(name) {
             Ok(target) => target,
             Err(e) => return self.stop(e),
         };

@@ -12,23 +12,50 @@ pub struct FileStems {
 }
 
 impl FileStems {
-    /// `name`'s stem: `/ \ : * ? " < > |` and control characters become
-    /// `_`, leading and trailing dots and spaces go, an empty result is
-    /// `table`, and a stem already taken (ignoring case) gets `_2`, `_3`...
-    /// The same name always gets the same stem.
-    pub fn stem_for(&mut self, name: &str) -> String {
-        if let Some(stem) = self.given.get(name) {
+    /// The stem of `table`'s file, wanted as `wanted`: `/ \ : * ? " < > |`
+    /// and control characters become `_`, leading and trailing dots and
+    /// spaces go, an empty result is `table`, and a stem already taken
+    /// (ignoring case) gets `_2`, `_3`... The same table always gets the
+    /// same stem.
+    pub fn stem_for(&mut self, table: &str, wanted: &str) -> String {
+        if let Some(stem) = self.given.get(table) {
             return stem.clone();
         }
-        let base = safe_stem(name);
+        let base = safe_stem(wanted);
         let mut stem = base.clone();
         let mut n = 2;
         while !self.taken.insert(stem.to_lowercase()) {
             stem = format!("{base}_{n}");
             n += 1;
         }
-        self.given.insert(name.to_string(), stem.clone());
+        self.given.insert(table.to_string(), stem.clone());
         stem
+    }
+}
+
+/// A sheet name as pyforge-cli 1.0.9 put it in a file name: each run of
+/// whitespace and `/ \ : * ? " < > |` becomes one `_`, runs of `_` one `_`,
+/// and leading and trailing `_` go (`My Sheet (Q1)` is `My_Sheet_(Q1)`);
+/// `sheet` when nothing is left.
+pub fn sheet_file_part(name: &str) -> String {
+    let mut part = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = if c.is_whitespace()
+            || matches!(c, '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*')
+        {
+            '_'
+        } else {
+            c
+        };
+        if !(c == '_' && part.ends_with('_')) {
+            part.push(c);
+        }
+    }
+    let part = part.trim_matches('_');
+    if part.is_empty() {
+        "sheet".to_string()
+    } else {
+        part.to_string()
     }
 }
 
@@ -56,6 +83,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sheet_names_as_pyforge_cli_wrote_them() {
+        assert_eq!(sheet_file_part("My Sheet (Q1)"), "My_Sheet_(Q1)");
+        assert_eq!(sheet_file_part(" a /  b__c? "), "a_b_c");
+        assert_eq!(sheet_file_part("Blätt1"), "Blätt1");
+        assert_eq!(sheet_file_part("***"), "sheet");
+    }
+
+    #[test]
     fn unsafe_characters_empty_names_and_collisions() {
         let names: Vec<String> = [
             "Orders",
@@ -73,7 +108,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         let mut stems = FileStems::default();
-        let given: Vec<String> = names.iter().map(|n| stems.stem_for(n)).collect();
+        let given: Vec<String> = names.iter().map(|n| stems.stem_for(n, n)).collect();
         assert_eq!(
             given,
             [
@@ -81,6 +116,6 @@ mod tests {
                 "Tab_le", "Ünï"
             ]
         );
-        assert_eq!(stems.stem_for("ORDERS"), "ORDERS_2");
+        assert_eq!(stems.stem_for("ORDERS", "ORDERS"), "ORDERS_2");
     }
 }

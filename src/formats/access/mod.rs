@@ -17,7 +17,7 @@ mod types;
 
 use std::path::Path;
 
-use crate::formats::{FormatEntry, FormatError, OutputLayout};
+use crate::formats::{FormatEntry, FormatError, OutputLayout, TableFiles};
 use crate::jvm::helper::{with_retries, Attempted, Helper, HelperError};
 use crate::jvm::protocol::{Engine, ErrorKind, TableKind};
 use crate::jvm::retry::Verdict;
@@ -30,7 +30,7 @@ pub const FORMAT: FormatEntry = FormatEntry {
     name: "Access",
     extensions: &["mdb", "accdb"],
     description: "Microsoft Access databases, one Parquet file per table",
-    layout: OutputLayout::Directory,
+    layout: OutputLayout::Directory(TableFiles::TableName),
     text_by_default: false,
     needs_local_copy: true,
     reader: Some(&format::Access),

@@ -10,7 +10,7 @@ use super::read::{self, RowsFailure};
 use super::{
     open_user_tables, refuse_unknown_tables_from_cache, run_session, table_failure, AccessError,
 };
-use crate::formats::{FormatError, ReadError, ReadOptions, ReadSummary, TableSink};
+use crate::formats::{FormatError, ReadError, ReadOptions, ReadSummary, TableName, TableSink};
 use crate::jvm::helper::{Helper, HelperError};
 use crate::progress::Progress;
 
@@ -84,7 +84,11 @@ async fn read_one(
     };
     let arrow_schema = read::arrow_schema(&schema, options.all_strings);
     if tables
-        .begin(table, &arrow_schema, Some(schema.row_count))
+        .begin(
+            TableName::part(table),
+            &arrow_schema,
+            Some(schema.row_count),
+        )
         .is_err()
     {
         return Ok(Err(ReadError::Stopped));

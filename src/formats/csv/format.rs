@@ -8,7 +8,8 @@ use std::sync::Arc;
 use super::describe::CsvInfo;
 use super::{CsvError, CsvTable};
 use crate::formats::{
-    Description, FormatError, InputFormat, ReadError, ReadOptions, ReadSummary, TableSink,
+    Description, FormatError, InputFormat, ReadError, ReadOptions, ReadSummary, TableName,
+    TableSink,
 };
 use crate::progress::{NoProgress, ProgressRef};
 
@@ -33,7 +34,7 @@ impl InputFormat for Csv {
         progress: &ProgressRef,
     ) -> Result<ReadSummary, ReadError> {
         let table = CsvTable::open(input, &options.csv, progress.clone()).map_err(failure)?;
-        tables.begin(&table_name(input), &table.schema(), None)?;
+        tables.begin(TableName::whole(&table_name(input)), &table.schema(), None)?;
         let mut rows = 0;
         for batch in table.batches(progress.clone()).map_err(failure)? {
             let batch = batch.map_err(failure)?;

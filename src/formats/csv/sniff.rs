@@ -8,13 +8,13 @@
 //! Backslash-escaped quotes (`\"`) are recognised when the sample has them and
 //! no doubled quotes inside text.
 
+use crate::formats::title_block::{most_common, title_rows};
+
 /// Delimiters tried, in order of preference on a tie.
 pub const CANDIDATES: [u8; 5] = [b',', b';', b'\t', b'|', b':'];
 
 /// Records looked at in the sample.
 const SAMPLE_RECORDS: usize = 2000;
-/// At most this many title lines are skipped before the header.
-const MAX_PREAMBLE: usize = 20;
 
 /// How to split the file into records and fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,17 +138,6 @@ fn records(sample: &[u8], delimiter: u8, escape: Option<u8>, whole: bool) -> Vec
 }
 
 /// The most frequent field count (the larger on a tie) and how often it occurs.
-fn mode(records: &[SampleRecord]) -> (usize, usize) {
-    let mut tally: std::collections::HashMap<usize, usize> = Default::default();
-    for r in records {
-        *tally.entry(r.fields).or_default() += 1;
-    }
-    tally
-        .into_iter()
-        .max_by_key(|&(count, freq)| (freq, count))
-        .unwrap_or((1, 0))
-}
-
 fn best_delimiter(sample: &[u8], escape: Option<u8>, whole: bool) -> u8 {
     let mut best = (b',', 0.0f64);
     for &candidate in &CANDIDATES {
@@ -164,7 +153,8 @@ fn best_delimiter(sample: &[u8], escape: Option<u8>, whole: bool) -> u8 {
         if candidate == b':' && first.fields < 2 {
             continue;
         }
-        let (fields, freq) = mode(&records);
+        let widths: Vec<usize> = records.iter().map(|r| r.fields).collect();
+        let (fields, freq) = most_common(&widths);
         if fields < 2 {
             continue;
         }
@@ -180,28 +170,14 @@ fn best_delimiter(sample: &[u8], escape: Option<u8>, whole: bool) -> u8 {
     best.0
 }
 
-/// Bytes before the header: leading one-field records (a title, a `#`
-/// comment) directly followed by rows of the table's width. A header with
-/// fewer names than the rows have fields is still the header.
+/// Bytes before the header: the title block of the shared rule (leading
+/// one-field records, a title or a `#` comment, above rows of the table's
+/// width).
 fn title_bytes(records: &[SampleRecord]) -> u64 {
-    let (fields, freq) = mode(records);
-    if fields < 2 || freq < 2 {
-        return 0;
-    }
-    let lead = records
-        .iter()
-        .take(MAX_PREAMBLE + 1)
-        .take_while(|r| r.fields == 1)
-        .count();
-    if lead == 0 || lead > MAX_PREAMBLE {
-        return 0;
-    }
-    let after = &records[lead..];
-    let consistent = after.iter().take(5).filter(|r| r.fields == fields).count();
-    if !after.is_empty() && consistent == after.len().min(5) {
-        after[0].byte
-    } else {
-        0
+    let widths: Vec<usize> = records.iter().map(|r| r.fields).collect();
+    match title_rows(&widths) {
+        0 => 0,
+        lead => records[lead].byte,
     }
 }
 
