@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes a native reader with cargo fuzz (libFuzzer + AddressSanitizer):
 #
-#   scripts/fuzz.sh csv [SECONDS]      default 600 seconds
+#   scripts/fuzz.sh csv|excel [SECONDS]      default 600 seconds
 #
 # Installs cargo-fuzz when it is missing. The toolchain here is stable; its
 # sanitizer runtime is the same as nightly's, so RUSTC_BOOTSTRAP=1 lets
@@ -30,8 +30,23 @@ case "$target" in
                 -size -200k -exec cp -n {} "$corpus"/ \;
         fi
         ;;
+    excel)
+        cp -n tests/data/*.xlsx "$corpus"/ 2>/dev/null || true
+        if [ -d ../shared/fixtures/excel ]; then
+            find ../shared/fixtures/excel -type f \( -name '*.xls*' -o -name '*.ods' \) \
+                -size -400k -exec cp -n {} "$corpus"/ \;
+        fi
+        ;;
 esac
 
 export RUSTC_BOOTSTRAP=1
 cd fuzz
-exec cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20
+# cargo fuzz builds with panic=abort, so a panic the binary contains (a
+# parser's, turned into an error by `panics::contain`) still stops libFuzzer:
+# FUZZ_KEEP_GOING=1 goes on after one (-fork=1 -ignore_crashes=1), leaving
+# each in fuzz/artifacts/ to check against the binary.
+extra=()
+if [ "${FUZZ_KEEP_GOING:-0}" = 1 ]; then
+    extra=(-fork=1 -ignore_crashes=1)
+fi
+exec cargo fuzz run "$target" "corpus/$target" -- -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=20 "${extra[@]}"

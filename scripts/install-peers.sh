@@ -4,6 +4,8 @@
 #   .peers/pyforge-cli  Python 3.10 + pyforge-cli==1.0.9 (the Python tool pyforge replaces;
 #                       its pins, pandas 1.5 / numpy 1.23, have no wheels for newer Pythons)
 #   .peers/duckdb       python3 + duckdb + pyarrow (reference writer, and row counting)
+#   .peers/fastexcel    python3 + fastexcel + pyarrow (Excel -> Arrow -> Parquet peer) and
+#                       xlsxwriter (writes the Excel benchmark workbook, scripts/gen_bench_xlsx.py)
 # Idempotent: a peer that already works is left alone; a broken one is rebuilt.
 # Non-interactive (no stdin needed); works as root and under CI=true.
 #
@@ -13,6 +15,8 @@
 #   PYTHON3          interpreter for the duckdb venv (default: python3)
 #   PYFORGE_CLI_SPEC pip requirement (default: pyforge-cli==1.0.9)
 #   DUCKDB_SPEC      pip requirement(s) for the duckdb venv (default: "duckdb pyarrow")
+#   FASTEXCEL_SPEC   pip requirement(s) for the fastexcel venv
+#                    (default: "fastexcel pyarrow xlsxwriter")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +24,7 @@ PEERS=.peers
 PYFORGE_CLI_SPEC=${PYFORGE_CLI_SPEC:-pyforge-cli==1.0.9}
 PYFORGE_CLI_VERSION=${PYFORGE_CLI_SPEC##*==}
 DUCKDB_SPEC=${DUCKDB_SPEC:-duckdb pyarrow}
+FASTEXCEL_SPEC=${FASTEXCEL_SPEC:-fastexcel pyarrow xlsxwriter}
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_ROOT_USER_ACTION=ignore
 
@@ -93,4 +98,20 @@ else
     "$dir/bin/python" -m pip install -q $DUCKDB_SPEC || die "pip install $DUCKDB_SPEC failed"
     "$dir/bin/python" -c "$check_duckdb" >/dev/null || die "duckdb/pyarrow do not import in $dir"
     log "duckdb ready: $("$dir/bin/python" -c "$check_duckdb")"
+fi
+
+# --- fastexcel + pyarrow (and xlsxwriter) ------------------------------------
+dir=$PEERS/fastexcel
+check_fastexcel='import fastexcel, pyarrow.parquet, xlsxwriter; print("fastexcel", fastexcel.__version__, "pyarrow", pyarrow.__version__, "xlsxwriter", xlsxwriter.__version__)'
+if [ -x "$dir/bin/python" ] && "$dir/bin/python" -c "$check_fastexcel" >/dev/null 2>&1; then
+    log "fastexcel already installed in $dir ($("$dir/bin/python" -c "$check_fastexcel"))"
+else
+    py=${PYTHON3:-python3}
+    command -v "$py" >/dev/null 2>&1 || die "$py not found"
+    log "installing $FASTEXCEL_SPEC into $dir (Python: $("$py" -V 2>&1))"
+    make_venv "$dir" "$py"
+    # shellcheck disable=SC2086 # FASTEXCEL_SPEC is a list of requirements
+    "$dir/bin/python" -m pip install -q $FASTEXCEL_SPEC || die "pip install $FASTEXCEL_SPEC failed"
+    "$dir/bin/python" -c "$check_fastexcel" >/dev/null || die "fastexcel/pyarrow/xlsxwriter do not import in $dir"
+    log "fastexcel ready: $("$dir/bin/python" -c "$check_fastexcel")"
 fi

@@ -6,20 +6,26 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+
 use crate::formats::csv::{CsvOptions, CsvTable};
+use crate::formats::excel::ExcelOptions;
+use crate::formats::{FormatError, Stop, TableName, TableSink};
 use crate::progress::NoProgress;
 
-/// A file of this process for the bytes under test (the CSV reader reads a
-/// path, twice).
-fn scratch_file(bytes: &[u8]) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("pyforge-fuzz-{}.csv", std::process::id()));
+/// A file of this process for the bytes under test, with `extension` (the
+/// readers read a path, some of them twice).
+fn scratch_file(bytes: &[u8], extension: &str) -> PathBuf {
+    let path =
+        std::env::temp_dir().join(format!("pyforge-fuzz-{}.{extension}", std::process::id()));
     std::fs::write(&path, bytes).expect("the fuzz scratch file can be written");
     path
 }
 
 /// Reads `bytes` as a delimited file: both passes, every batch built.
 pub fn csv(bytes: &[u8]) {
-    let path = scratch_file(bytes);
+    let path = scratch_file(bytes, "csv");
     let options = CsvOptions {
         threads: 1,
         ..CsvOptions::default()
@@ -34,6 +40,42 @@ pub fn csv(bytes: &[u8]) {
                 break;
             }
         }
+    }
+}
+
+/// Reads `bytes` as a workbook: every sheet, both passes, every batch built
+/// (merged areas filled, so that path runs too). The scratch file is named
+/// `.xls`, so that the bytes alone decide the kind.
+pub fn excel(bytes: &[u8]) {
+    let path = scratch_file(bytes, "xls");
+    let options = ExcelOptions {
+        fill_merged: true,
+        ..ExcelOptions::default()
+    };
+    let progress: crate::progress::ProgressRef = Arc::new(NoProgress);
+    let _ = crate::formats::excel::read_all(&path, &options, false, &mut Discard, &progress);
+}
+
+/// A table sink that keeps nothing.
+struct Discard;
+
+impl TableSink for Discard {
+    fn restart(&mut self) {}
+
+    fn begin(&mut self, _: TableName, _: &SchemaRef, _: Option<u64>) -> Result<(), Stop> {
+        Ok(())
+    }
+
+    fn write(&mut self, _: RecordBatch) -> Result<(), Stop> {
+        Ok(())
+    }
+
+    fn end(&mut self, _: u64, _: Option<String>) -> Result<(), Stop> {
+        Ok(())
+    }
+
+    fn failed(&mut self, _: &str, _: &FormatError, _: bool) -> Result<(), Stop> {
+        Ok(())
     }
 }
 

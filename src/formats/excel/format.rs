@@ -44,54 +44,80 @@ impl InputFormat for Excel {
         tables: &mut dyn TableSink,
         progress: &ProgressRef,
     ) -> Result<ReadSummary, ReadError> {
-        let excel = &options.excel;
-        let mut workbook = Workbook::open(input).map_err(|e| failure(&e))?;
-        let survey = survey(&mut workbook, excel).map_err(|e| failure(&e))?;
-        let plans: Vec<&SheetPlan> = survey.planned().collect();
-        if plans.is_empty() {
-            let reasons = survey
-                .sheets
-                .iter()
-                .map(|s| format!("'{}' {}", s.entry.name, s.skip_reason().unwrap_or("empty")))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let reasons = if reasons.is_empty() {
-                "the workbook has no sheets".to_string()
+        read_all(input, &options.excel, options.all_strings, tables, progress)
+    }
+}
+
+/// Reads every selected sheet of `input` into `tables`.
+pub fn read_all(
+    input: &Path,
+    excel: &ExcelOptions,
+    all_strings: bool,
+    tables: &mut dyn TableSink,
+    progress: &ProgressRef,
+) -> Result<ReadSummary, ReadError> {
+    let mut workbook = Workbook::open(input).map_err(|e| failure(&e))?;
+    let survey = survey(&mut workbook, excel).map_err(|e| failure(&e))?;
+    let plans: Vec<&SheetPlan> = survey.planned().collect();
+    if plans.is_empty() {
+        let reasons = survey
+            .sheets
+            .iter()
+            .map(|s| format!("'{}' {}", s.entry.name, s.skip_reason().unwrap_or("empty")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let reasons = if reasons.is_empty() {
+            "the workbook has no sheets".to_string()
+        } else {
+            reasons
+        };
+        return Err(failure(&ExcelError::NothingToConvert(reasons)).into());
+    }
+    let groups = same_columns(&plans);
+    let mut notes = survey.notes(workbook.kind(), excel);
+    for group in groups.iter().filter(|g| g.len() > 1) {
+        let names = quoted(group.iter().map(|&i| plans[i].sheet.as_str()));
+        notes.push(if excel.combine {
+            format!("sheets {names} share their columns: written as one table with a sheet column (--combine)")
+        } else {
+            format!("sheets {names} share their columns (--combine writes them as one file)")
+        });
+    }
+    let whole_workbook = groups.len() == 1 && groups[0].len() > 1;
+    for group in &groups {
+        if excel.combine && group.len() > 1 {
+            let members: Vec<&SheetPlan> = group.iter().map(|&i| plans[i]).collect();
+            let name = if whole_workbook {
+                TableName::whole(&members[0].sheet)
             } else {
-                reasons
+                TableName::part(&members[0].sheet)
             };
-            return Err(failure(&ExcelError::NothingToConvert(reasons)).into());
-        }
-        let groups = same_columns(&plans);
-        let mut notes = survey.notes(workbook.kind(), excel);
-        for group in groups.iter().filter(|g| g.len() > 1) {
-            let names = quoted(group.iter().map(|&i| plans[i].sheet.as_str()));
-            notes.push(if excel.combine {
-                format!("sheets {names} share their columns: written as one table with a sheet column (--combine)")
-            } else {
-                format!("sheets {names} share their columns (--combine writes them as one file)")
-            });
-        }
-        let whole_workbook = groups.len() == 1 && groups[0].len() > 1;
-        for group in &groups {
-            if excel.combine && group.len() > 1 {
-                let members: Vec<&SheetPlan> = group.iter().map(|&i| plans[i]).collect();
-                let name = if whole_workbook {
-                    TableName::whole(&members[0].sheet)
-                } else {
-                    TableName::part(&members[0].sheet)
-                };
-                push_group(&mut workbook, name, &members, options, tables, progress)?;
-            } else {
-                for &i in group {
-                    let plan = plans[i];
-                    let name = TableName::part(&plan.sheet);
-                    push_group(&mut workbook, name, &[plan], options, tables, progress)?;
-                }
+            push_group(
+                &mut workbook,
+                name,
+                &members,
+                excel,
+                all_strings,
+                tables,
+                progress,
+            )?;
+        } else {
+            for &i in group {
+                let plan = plans[i];
+                let name = TableName::part(&plan.sheet);
+                push_group(
+                    &mut workbook,
+                    name,
+                    &[plan],
+                    excel,
+                    all_strings,
+                    tables,
+                    progress,
+                )?;
             }
         }
-        Ok(ReadSummary { notes, retries: 0 })
     }
+    Ok(ReadSummary { notes, retries: 0 })
 }
 
 fn failure(error: &ExcelError) -> FormatError {
@@ -103,12 +129,13 @@ fn push_group(
     workbook: &mut Workbook,
     name: TableName,
     members: &[&SheetPlan],
-    options: &ReadOptions,
+    excel: &ExcelOptions,
+    all_strings: bool,
     tables: &mut dyn TableSink,
     progress: &ProgressRef,
 ) -> Result<(), ReadError> {
     let combined = members.len() > 1;
-    let types = group_types(members, &options.excel, options.all_strings);
+    let types = group_types(members, excel, all_strings);
     let names: Vec<&str> = members[0].columns.iter().map(|c| c.name.as_str()).collect();
     let schema = schema(&names, &types, combined);
     let stated: u64 = members.iter().map(|p| p.rows).sum();
@@ -120,7 +147,7 @@ fn push_group(
             schema: &schema,
             types: &types,
             sheet_column: combined.then_some(plan.sheet.as_str()),
-            keep_errors: options.excel.keep_errors,
+            keep_errors: excel.keep_errors,
         };
         match push_sheet(workbook, plan, &output, tables, progress.as_ref()) {
             Ok(pushed) => rows += pushed,

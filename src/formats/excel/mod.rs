@@ -26,6 +26,8 @@ mod workbook;
 
 use crate::formats::{FormatEntry, OutputLayout, TableFiles};
 
+pub use format::read_all;
+
 /// The registry entry.
 pub const FORMAT: FormatEntry = FormatEntry {
     id: "excel",
