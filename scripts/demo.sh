@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds pyforge and converts the sample shipped in the repository, then shows
-# what it wrote. Needs the Rust toolchain, a JDK (javac builds the Access
-# helper) and pip (scripts/fetch-jars.sh fetches the pinned JAR set).
+# Builds pyforge and converts the samples shipped in the repository, one per
+# supported format (tests/data/: a CSV export, an Excel workbook with a title
+# block above its table, an Access 2000 database), then shows what it wrote.
+# Needs the Rust toolchain, a JDK (javac builds the Access helper) and pip
+# (scripts/fetch-jars.sh fetches the pinned JAR set, which is installed into
+# target/demo/jars for the Access sample).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +13,12 @@ cargo build --release --locked
 bin=target/release/pyforge
 out=target/demo
 mkdir -p "$out"
+export PYFORGE_JARS_DIR="$PWD/$out/jars"
+"$bin" jars install --from .jars --quiet
 
-"$bin" info tests/data/sample_orders.csv
-"$bin" convert tests/data/sample_orders.csv --output-dir "$out" --force
-"$bin" validate tests/data/sample_orders.csv
-ls -l "$out"/sample_orders.parquet
+for sample in tests/data/sample_orders.csv tests/data/sample_orders.xlsx tests/data/sample_types.mdb; do
+    "$bin" info "$sample"
+    "$bin" convert "$sample" --output-dir "$out" --force
+    "$bin" validate "$sample"
+done
+ls -l "$out"/sample_orders.parquet "$out"/sample_orders_parquet "$out"/sample_types_parquet

@@ -45,7 +45,7 @@ fn version_prints_the_crate_version() {
 }
 
 #[test]
-fn formats_lists_csv_and_access_as_supported_and_the_rest_as_not_yet() {
+fn formats_lists_csv_excel_and_access_as_supported_and_the_rest_as_not_yet() {
     let dir = TestDir::new();
     let run = dir.cmd().arg("formats").assert_code(EXIT_OK);
     // Each row's status, read at the column the header puts it in.
@@ -67,7 +67,7 @@ fn formats_lists_csv_and_access_as_supported_and_the_rest_as_not_yet() {
         statuses
             == [
                 ("CSV", "supported"),
-                ("Excel", "not supported yet"),
+                ("Excel", "supported"),
                 ("dBase", "not supported yet"),
                 ("Access", "supported"),
                 ("XML", "not supported yet"),
@@ -96,7 +96,7 @@ fn formats_lists_csv_and_access_as_supported_and_the_rest_as_not_yet() {
         supported,
         [
             ("csv", true),
-            ("excel", false),
+            ("excel", true),
             ("dbf", false),
             ("access", true),
             ("xml", false),
@@ -139,10 +139,17 @@ fn usage_errors_exit_with_2() {
 fn info_and_validate_refuse_what_they_cannot_read() {
     let dir = TestDir::new();
     dir.write("book.xlsx", b"PK\x03\x04");
+    dir.write("table.dbf", b"\x03 dbase");
     dir.write("notes.md", "# hi\n");
     let run = dir
         .cmd()
         .args(["info", "book.xlsx"])
+        .assert_code(EXIT_FAILED);
+    run.error_names("book.xlsx")
+        .stderr_has("not a readable xlsx workbook");
+    let run = dir
+        .cmd()
+        .args(["info", "table.dbf"])
         .assert_code(EXIT_FAILED);
     run.stderr_has("not supported yet");
     let run = dir

@@ -265,9 +265,7 @@ fn text_output_for_csv_is_refused() {
 #[test]
 fn formats_not_built_yet_say_not_supported_and_exit_1() {
     for (name, bytes) in [
-        ("book.xlsx", &b"PK\x03\x04 not really a workbook"[..]),
-        ("old.xls", b"\xD0\xCF\x11\xE0 not really"),
-        ("table.dbf", b"\x03 dbase"),
+        ("table.dbf", &b"\x03 dbase"[..]),
         ("doc.xml", b"<?xml version=\"1.0\"?><a/>"),
         ("doc.pdf", b"%PDF-1.4\n"),
     ] {

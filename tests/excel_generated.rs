@@ -14,7 +14,7 @@ use crate::util::*;
 const TS: DataType = DataType::Timestamp(TimeUnit::Microsecond, None);
 
 /// Writes a workbook named `name` into `dir`, its sheets added by `build`.
-fn workbook(dir: &TestDir, name: &str, build: impl FnOnce(&mut Workbook)) -> PathBuf {
+pub fn workbook(dir: &TestDir, name: &str, build: impl FnOnce(&mut Workbook)) -> PathBuf {
     let mut book = Workbook::new();
     build(&mut book);
     let path = dir.join(name);
@@ -23,7 +23,7 @@ fn workbook(dir: &TestDir, name: &str, build: impl FnOnce(&mut Workbook)) -> Pat
 }
 
 /// A sheet named `name` with `rows` of strings and numbers (`""`: no cell).
-fn sheet<'b>(book: &'b mut Workbook, name: &str, rows: &[&[&str]]) -> &'b mut Worksheet {
+pub fn sheet<'b>(book: &'b mut Workbook, name: &str, rows: &[&[&str]]) -> &'b mut Worksheet {
     let sheet = book.add_worksheet();
     sheet.set_name(name).unwrap();
     for (r, row) in rows.iter().enumerate() {

@@ -1,6 +1,6 @@
 //! The Parquet pyforge writes, read back by Spark itself: PySpark in local
 //! mode (installed by scripts/install-test-tools.sh into .peers/pyspark)
-//! reads a converted CSV and a converted Access database, and the Spark
+//! reads a converted CSV, Access database and Excel workbook, and the Spark
 //! types and values must be the expected ones, timestamps before 1900,
 //! dates before the Gregorian switch, unsigned bytes and decimals included.
 
@@ -9,7 +9,10 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
+use rust_xlsxwriter::{ExcelDateTime, Format};
+
 use crate::access::{convert, copy_in};
+use crate::excel_generated::{sheet, workbook};
 use crate::java_helper::generated;
 use crate::util::{needed, TestDir, EXIT_OK};
 
@@ -77,11 +80,51 @@ fn spark_reads_every_type_pyforge_writes() {
          2,,false,1582-10-04,2024-02-29 23:59:59.123456,1899-12-30 13:45:30,\n",
     );
     copy_in(&dir, &generated().join("types.accdb"));
-    convert(&dir, &["mixed.csv", "types.accdb"]).assert_code(EXIT_OK);
+    workbook(&dir, "book.xlsx", |book| {
+        let ws = sheet(
+            book,
+            "Sales",
+            &[&["id", "amount", "ok", "day", "at", "note"]],
+        );
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+        ws.write_number(1, 0, 1.0).unwrap();
+        ws.write_number(1, 1, 2.5).unwrap();
+        ws.write_boolean(1, 2, true).unwrap();
+        let day = ExcelDateTime::from_ymd(2024, 1, 31).unwrap();
+        ws.write_datetime_with_format(1, 3, day, &date).unwrap();
+        let old = ExcelDateTime::from_ymd(1900, 1, 2)
+            .unwrap()
+            .and_hms(13, 45, 30)
+            .unwrap();
+        ws.write_datetime_with_format(1, 4, old, &datetime).unwrap();
+        ws.write_string(1, 5, "ü").unwrap();
+        ws.write_number(2, 0, 2.0).unwrap();
+    });
+    convert(&dir, &["mixed.csv", "types.accdb", "book.xlsx"]).assert_code(EXIT_OK);
+    let excel = "book_parquet/book_Sales.parquet";
     let doc = read_with_spark(
         &python,
         dir.path(),
-        &["mixed.parquet", "types_parquet/AllTypes.parquet"],
+        &["mixed.parquet", "types_parquet/AllTypes.parquet", excel],
+    );
+    assert_eq!(
+        schema(&doc, excel),
+        pairs(&[
+            ("id", "bigint"),
+            ("amount", "double"),
+            ("ok", "boolean"),
+            ("day", "date"),
+            ("at", "timestamp_ntz"),
+            ("note", "string"),
+        ])
+    );
+    assert_eq!(
+        doc[excel]["rows"],
+        json!([
+            ["1", "2.5", "True", "2024-01-31", "1900-01-02 13:45:30", "ü"],
+            ["2", null, null, null, null, null]
+        ])
     );
 
     assert_eq!(

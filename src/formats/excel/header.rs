@@ -22,9 +22,11 @@ pub fn header_row(choice: HeaderChoice, sample: &[SampledRow]) -> Option<u32> {
         HeaderChoice::None => None,
         HeaderChoice::Row(n) => Some(n.saturating_sub(1)),
         HeaderChoice::Detect => {
+            // Spreadsheet rows are ragged (empty trailing cells): every row
+            // of several cells counts as one of the table's width.
             let widths: Vec<usize> = sample
                 .iter()
-                .map(|r| (r.last_col - r.first_col + 1) as usize)
+                .map(|r| if r.first_col == r.last_col { 1 } else { 2 })
                 .collect();
             sample.get(title_rows(&widths)).map(|r| r.index)
         }
@@ -51,6 +53,12 @@ mod tests {
         // A title in B1, a date in A2, the table from row 4 on.
         let sample = rows(&[(0, 1, 1), (1, 0, 0), (3, 0, 3), (4, 0, 3), (5, 0, 3)]);
         assert_eq!(header_row(HeaderChoice::Detect, &sample), Some(3));
+        // Data rows whose last cells are empty are still rows of the table.
+        let ragged = rows(&[(0, 0, 0), (2, 0, 8), (3, 0, 7), (4, 0, 8), (5, 0, 6)]);
+        assert_eq!(header_row(HeaderChoice::Detect, &ragged), Some(2));
+        // A one-cell row among the data: not unambiguous, nothing skipped.
+        let unclear = rows(&[(0, 0, 0), (1, 0, 3), (2, 0, 0), (3, 0, 3)]);
+        assert_eq!(header_row(HeaderChoice::Detect, &unclear), Some(0));
         let plain = rows(&[(2, 0, 3), (3, 0, 3)]);
         assert_eq!(header_row(HeaderChoice::Detect, &plain), Some(2));
         assert_eq!(header_row(HeaderChoice::Detect, &[]), None);
