@@ -316,3 +316,28 @@ fn iso_dates_errors_and_escapes_read_as_their_values() {
     };
     assert!(!text.contains("_x000D_") && text.contains('\r'), "{text:?}");
 }
+
+#[test]
+fn an_rc4_encrypted_xls_fails_cleanly() {
+    let Some(fixtures) = fixtures_dir("excel") else {
+        return;
+    };
+    // A FILEPASS record (RC4) in the workbook globals, where the CODEPAGE
+    // record (1200) was: what Excel writes first in an encrypted .xls.
+    let mut bytes = std::fs::read(fixtures.join("calamine__date.xls")).unwrap();
+    let codepage = [0x42, 0x00, 0x02, 0x00, 0xb0, 0x04];
+    let at = bytes
+        .windows(codepage.len())
+        .position(|w| w == codepage)
+        .expect("a CODEPAGE record");
+    bytes[at..at + 6].copy_from_slice(&[0x2f, 0x00, 0x02, 0x00, 0x01, 0x00]);
+    let dir = TestDir::new();
+    dir.write("locked.xls", &bytes);
+    let run = dir
+        .cmd()
+        .args(["convert", "locked.xls"])
+        .assert_code(EXIT_FAILED);
+    run.error_names("locked.xls")
+        .stderr_has("the workbook is encrypted (password-protected)");
+    assert_eq!(dir.listing(), ["locked.xls"]);
+}

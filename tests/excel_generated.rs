@@ -281,6 +281,15 @@ fn sheets_are_named_as_pyforge_cli_named_them_and_selected_by_name() {
     let facts = parquet_facts(&sheet_file(&dir, "book", "book_a_b_2.parquet"));
     assert_eq!(facts.key_value["pyforge.source_table"], "a_b");
 
+    // validate reads every sheet as convert does.
+    let checked = dir
+        .cmd()
+        .args(["validate", "--json", "book.xlsx"])
+        .assert_code(EXIT_OK)
+        .json();
+    assert_eq!(checked["files"][0]["valid"], true, "{checked}");
+    assert_eq!(checked["files"][0]["tables"].as_array().unwrap().len(), 4);
+
     // --skip-hidden leaves the hidden sheet out, with a note.
     dir.convert_ok(["book.xlsx", "--force", "--skip-hidden"])
         .stderr_has("sheet 'Hidden' is hidden (--skip-hidden): skipped");
