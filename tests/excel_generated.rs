@@ -481,3 +481,63 @@ fn unreadable_workbooks_fail_with_one_line_and_no_output() {
     }
     assert_no_output_left(dir.path());
 }
+
+/// `path`'s zip package with `part` rewritten by `edit`.
+fn rewrite_part(path: &Path, part: &str, edit: impl Fn(String) -> String) {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        parts.push((file.name().unwrap().to_string(), bytes));
+    }
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in parts {
+        let bytes = if name == part {
+            edit(String::from_utf8(bytes).unwrap()).into_bytes()
+        } else {
+            bytes
+        };
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(&bytes).unwrap();
+    }
+    writer.finish().unwrap();
+}
+
+#[test]
+fn a_sheet_storing_its_rows_out_of_order_is_read_in_sheet_order() {
+    let dir = TestDir::new();
+    let path = workbook(&dir, "shuffled.xlsx", |book| {
+        sheet(
+            book,
+            "S",
+            &[
+                &["n", "label"],
+                &["1", "one"],
+                &["2", "two"],
+                &["3", "three"],
+            ],
+        );
+    });
+    // Row 4 stored before rows 2 and 3, as some writers do.
+    rewrite_part(&path, "xl/worksheets/sheet1.xml", |xml| {
+        let start = xml.find("<row r=\"2\"").unwrap();
+        let last = xml.find("<row r=\"4\"").unwrap();
+        let end = xml.find("</sheetData>").unwrap();
+        format!(
+            "{}{}{}{}",
+            &xml[..start],
+            &xml[last..end],
+            &xml[start..last],
+            &xml[end..]
+        )
+    });
+    dir.convert_ok(["shuffled.xlsx"]);
+    let table = read_parquet(&sheet_file(&dir, "shuffled", "shuffled_S.parquet"));
+    table.assert_column("n", &DataType::Int64, &[1.into(), 2.into(), 3.into()]);
+    assert_eq!(table.column("label"), strings(&["one", "two", "three"]));
+}
