@@ -22,6 +22,7 @@ mod databricks;
 mod env_info;
 mod excel_fixtures;
 mod excel_generated;
+mod excel_kinds;
 mod interrupt;
 mod jars;
 mod java_faults;

@@ -39,7 +39,9 @@ impl<'a> Value<'a> {
             DataRef::SharedString(s) => return text(Cow::Borrowed(s)),
             DataRef::DateTime(d) => excel_date(d),
             DataRef::DateTimeIso(s) => iso_date(&s).unwrap_or(Value::Text(Cow::Owned(s))),
-            DataRef::DurationIso(s) => Value::Text(Cow::Owned(s)),
+            DataRef::DurationIso(s) => {
+                iso_duration(&s).map_or(Value::Text(Cow::Owned(s)), Value::Duration)
+            }
             DataRef::Error(e) => Value::Error(Cow::Owned(e.to_string())),
         })
     }
@@ -56,7 +58,9 @@ impl<'a> Value<'a> {
             Data::DateTimeIso(s) => {
                 iso_date(s).unwrap_or_else(|| Value::Text(Cow::Owned(s.clone())))
             }
-            Data::DurationIso(s) => Value::Text(Cow::Owned(s.clone())),
+            Data::DurationIso(s) => {
+                iso_duration(s).map_or_else(|| Value::Text(Cow::Owned(s.clone())), Value::Duration)
+            }
             Data::Error(e) => Value::Error(Cow::Owned(e.to_string())),
         })
     }
@@ -127,6 +131,44 @@ fn iso_date(text: &str) -> Option<Value<'static>> {
     let time = NaiveTime::parse_from_str(text, "%H:%M:%S%.f").ok()?;
     let seconds = time.num_seconds_from_midnight() as f64 + time.nanosecond() as f64 / 1e9;
     Some(Value::Duration(seconds / 86_400.0))
+}
+
+/// An ISO 8601 duration of days, hours, minutes and seconds (`PT10H10M10S`,
+/// `P1DT2H`, `-PT0.5S`: what `.ods` time cells hold), in days.
+fn iso_duration(text: &str) -> Option<f64> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let rest = rest.strip_prefix('P')?;
+    let (date, time) = rest.split_once('T').unwrap_or((rest, ""));
+    let mut seconds = 0.0;
+    for (part, units) in [
+        (date, &[('D', 86_400.0)][..]),
+        (time, &[('H', 3600.0), ('M', 60.0), ('S', 1.0)][..]),
+    ] {
+        let mut number = String::new();
+        let mut unit = 0;
+        for c in part.chars() {
+            if c.is_ascii_digit() || c == '.' {
+                number.push(c);
+                continue;
+            }
+            // Units in order, each once, each after a number.
+            let at = units[unit..].iter().position(|(u, _)| *u == c)? + unit;
+            seconds += number.parse::<f64>().ok()? * units[at].1;
+            number.clear();
+            unit = at + 1;
+        }
+        if !number.is_empty() {
+            return None;
+        }
+    }
+    if rest.is_empty() || rest == "T" {
+        return None;
+    }
+    let days = seconds / 86_400.0;
+    Some(if negative { -days } else { days })
 }
 
 /// `2024-03-01` at midnight, else `2024-03-01T10:30:00` (with `.fff` when
@@ -241,6 +283,19 @@ mod tests {
         };
         assert_eq!(datetime_text(&at(0, 0, 0)), "2024-03-01");
         assert_eq!(datetime_text(&at(10, 30, 5)), "2024-03-01T10:30:05");
+    }
+
+    #[test]
+    fn iso_durations() {
+        let text = |s| iso_duration(s).map(duration_text);
+        assert_eq!(text("PT10H10M10S").as_deref(), Some("10:10:10"));
+        assert_eq!(text("PT10H10M10.1S").as_deref(), Some("10:10:10.100"));
+        assert_eq!(text("PT255H10M10S").as_deref(), Some("255:10:10"));
+        assert_eq!(text("P1DT2H").as_deref(), Some("26:00:00"));
+        assert_eq!(text("-PT1H").as_deref(), Some("-01:00:00"));
+        for bad in ["P", "PT", "10:00", "PT1S2H", "PT5", "PTXS", "P1Y"] {
+            assert_eq!(iso_duration(bad), None, "{bad}");
+        }
     }
 
     #[test]

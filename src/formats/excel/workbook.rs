@@ -286,6 +286,8 @@ fn damaged(kind: WorkbookKind, source: calamine::Error) -> ExcelError {
         &source,
         calamine::Error::Xls(calamine::XlsError::Password)
             | calamine::Error::Xlsx(calamine::XlsxError::Password)
+            | calamine::Error::Xlsb(calamine::XlsbError::Password)
+            | calamine::Error::Ods(calamine::OdsError::Password)
     );
     if encrypted {
         ExcelError::Encrypted
