@@ -31,7 +31,7 @@ case "$target" in
         fi
         ;;
     excel)
-        cp -n tests/data/*.xlsx "$corpus"/ 2>/dev/null || true
+        cp -n tests/data/*.xlsx tests/data/excel/*.xls* tests/data/excel/*.ods "$corpus"/ 2>/dev/null || true
         if [ -d ../shared/fixtures/excel ]; then
             find ../shared/fixtures/excel -type f \( -name '*.xls*' -o -name '*.ods' \) \
                 -size -400k -exec cp -n {} "$corpus"/ \;
