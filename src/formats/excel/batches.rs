@@ -19,7 +19,7 @@ use super::plan::SheetPlan;
 use super::value::Value;
 use super::workbook::{OrderedError, Workbook};
 use super::ExcelError;
-use crate::formats::{ReadError, Stop, TableSink};
+use crate::formats::{FormatError, ReadError, Stop, TableSink};
 use crate::progress::Progress;
 
 /// Cells per batch, about: narrow sheets get more rows per batch.
@@ -74,52 +74,52 @@ pub fn push_sheet(
         .rows(&plan.sheet, plan.read_whole)
         .map_err(|e| failed(&e))?;
     let mut pushed = 0u64;
+    let mut flush = |batch: &mut BatchBuilder| -> Result<(), PushError> {
+        pushed += batch.len() as u64;
+        progress.advance(batch.len() as u64);
+        tables.write(batch.finish()?)?;
+        Ok(())
+    };
     let cols: Vec<u32> = plan.columns.iter().map(|c| c.col).collect();
     let walked = walk_rows(&mut rows, plan.merged.as_deref(), |index, cells| {
         if plan.header_row.is_some_and(|h| index <= h) {
-            return Ok(());
+            return Ok::<(), PushError>(());
         }
         batch.append(&cols, cells);
         if batch.len() >= batch_rows {
-            pushed += batch.len() as u64;
-            progress.advance(batch.len() as u64);
-            tables.write(batch.finish()?)?;
+            flush(&mut batch)?;
         }
-        Ok::<(), PushError>(())
+        Ok(())
     });
     match walked {
+        Ok(()) if batch.len() > 0 => flush(&mut batch)?,
         Ok(()) => {}
         Err(WalkError::Rows(OrderedError::Excel(e))) => return Err(failed(&e).into()),
         Err(WalkError::Rows(OrderedError::OutOfOrder)) => {
-            let e = ExcelError::Unsupported(format!(
-                "sheet '{}' stores its cells out of order",
-                plan.sheet
-            ));
-            return Err(failed(&e).into());
+            return Err(failed(&ExcelError::out_of_order(&plan.sheet)).into())
         }
-        Err(WalkError::Visit(PushError::Stop)) => return Err(ReadError::Stopped),
-        Err(WalkError::Visit(PushError::Arrow(e))) => {
-            return Err(crate::formats::FormatError::new(&e, None).into())
-        }
-    }
-    if batch.len() > 0 {
-        pushed += batch.len() as u64;
-        progress.advance(batch.len() as u64);
-        tables.write(batch.finish().map_err(|e| match e {
-            PushError::Arrow(e) => ReadError::from(crate::formats::FormatError::new(&e, None)),
-            PushError::Stop => ReadError::Stopped,
-        })?)?;
+        Err(WalkError::Visit(e)) => return Err(e.into()),
     }
     Ok(pushed)
 }
 
-fn failed(error: &ExcelError) -> crate::formats::FormatError {
-    crate::formats::FormatError::new(error, error.hint())
+fn failed(error: &ExcelError) -> FormatError {
+    FormatError::new(error, error.hint())
 }
 
+/// Why a batch could not be pushed.
 enum PushError {
     Stop,
     Arrow(ArrowError),
+}
+
+impl From<PushError> for ReadError {
+    fn from(error: PushError) -> Self {
+        match error {
+            PushError::Stop => ReadError::Stopped,
+            PushError::Arrow(e) => ReadError::Failed(FormatError::new(&e, None)),
+        }
+    }
 }
 
 impl From<Stop> for PushError {
@@ -227,7 +227,6 @@ struct BatchBuilder<'s> {
     sheet: Option<StringBuilder>,
     columns: Vec<ColumnBuilder>,
     rows: usize,
-    capacity: usize,
 }
 
 impl<'s> BatchBuilder<'s> {
@@ -243,7 +242,6 @@ impl<'s> BatchBuilder<'s> {
                 .map(|t| ColumnBuilder::new(*t, capacity))
                 .collect(),
             rows: 0,
-            capacity,
         }
     }
 
@@ -275,7 +273,6 @@ impl<'s> BatchBuilder<'s> {
         }
         arrays.extend(self.columns.iter_mut().map(ColumnBuilder::finish));
         self.rows = 0;
-        let _ = self.capacity;
         Ok(RecordBatch::try_new(self.output.schema.clone(), arrays)?)
     }
 }

@@ -107,6 +107,12 @@ pub enum ExcelError {
 }
 
 impl ExcelError {
+    /// A sheet read whole that still gave a cell out of order (calamine's
+    /// ranges are in order, so this would be a bug).
+    pub fn out_of_order(sheet: &str) -> ExcelError {
+        ExcelError::Unsupported(format!("sheet '{sheet}' stores its cells out of order"))
+    }
+
     pub fn hint(&self) -> Option<String> {
         match self {
             ExcelError::Encrypted => Some(

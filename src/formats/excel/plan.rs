@@ -78,9 +78,7 @@ pub fn plan_sheet(
     };
     scanned.map_err(|e| match e {
         OrderedError::Excel(e) => e,
-        OrderedError::OutOfOrder => {
-            ExcelError::Unsupported(format!("sheet '{sheet}' stores its cells out of order"))
-        }
+        OrderedError::OutOfOrder => ExcelError::out_of_order(sheet),
     })
 }
 
