@@ -15,7 +15,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::columns::ColumnType;
 use super::merged::{walk_rows, WalkError};
-use super::plan::SheetPlan;
+use super::plan::{SheetCache, SheetPlan};
 use super::value::Value;
 use super::workbook::{OrderedError, Workbook};
 use super::ExcelError;
@@ -58,10 +58,18 @@ pub struct SheetOutput<'s> {
     pub keep_errors: bool,
 }
 
+/// Where the second pass reads a sheet's rows.
+pub enum SecondPass<'w> {
+    /// From the cells the first pass kept.
+    Kept(&'w SheetCache),
+    /// From the workbook, parsed again.
+    Parse(&'w mut Workbook),
+}
+
 /// Pushes the data rows of `plan`'s sheet into `tables` (a table already
 /// begun); returns the rows pushed.
 pub fn push_sheet(
-    workbook: &mut Workbook,
+    source: SecondPass,
     plan: &SheetPlan,
     output: &SheetOutput,
     tables: &mut dyn TableSink,
@@ -70,9 +78,6 @@ pub fn push_sheet(
     let width = plan.columns.len().max(1);
     let batch_rows = (BATCH_CELLS / width).clamp(64, MAX_BATCH_ROWS);
     let mut batch = BatchBuilder::new(output, batch_rows);
-    let mut rows = workbook
-        .rows(&plan.sheet, plan.read_whole)
-        .map_err(|e| failed(&e))?;
     let mut pushed = 0u64;
     let mut flush = |batch: &mut BatchBuilder| -> Result<(), PushError> {
         pushed += batch.len() as u64;
@@ -81,7 +86,7 @@ pub fn push_sheet(
         Ok(())
     };
     let cols: Vec<u32> = plan.columns.iter().map(|c| c.col).collect();
-    let walked = walk_rows(&mut rows, plan.merged.as_deref(), |index, cells| {
+    let mut visit = |index: u32, cells: &[(u32, Value)]| {
         if plan.header_row.is_some_and(|h| index <= h) {
             return Ok::<(), PushError>(());
         }
@@ -90,15 +95,29 @@ pub fn push_sheet(
             flush(&mut batch)?;
         }
         Ok(())
-    });
-    match walked {
-        Ok(()) if batch.len() > 0 => flush(&mut batch)?,
-        Ok(()) => {}
-        Err(WalkError::Rows(OrderedError::Excel(e))) => return Err(failed(&e).into()),
-        Err(WalkError::Rows(OrderedError::OutOfOrder)) => {
-            return Err(failed(&ExcelError::out_of_order(&plan.sheet)).into())
+    };
+    match source {
+        SecondPass::Kept(cache) => {
+            for (index, cells) in cache.rows() {
+                visit(index, cells)?;
+            }
         }
-        Err(WalkError::Visit(e)) => return Err(e.into()),
+        SecondPass::Parse(workbook) => {
+            let mut rows = workbook
+                .rows(&plan.sheet, plan.read_whole)
+                .map_err(|e| failed(&e))?;
+            match walk_rows(&mut rows, plan.merged.as_deref(), visit) {
+                Ok(()) => {}
+                Err(WalkError::Rows(OrderedError::Excel(e))) => return Err(failed(&e).into()),
+                Err(WalkError::Rows(OrderedError::OutOfOrder)) => {
+                    return Err(failed(&ExcelError::out_of_order(&plan.sheet)).into())
+                }
+                Err(WalkError::Visit(e)) => return Err(e.into()),
+            }
+        }
+    }
+    if batch.len() > 0 {
+        flush(&mut batch)?;
     }
     Ok(pushed)
 }

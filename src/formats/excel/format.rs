@@ -6,10 +6,10 @@
 
 use std::path::Path;
 
-use super::batches::{push_sheet, schema, SheetOutput};
+use super::batches::{push_sheet, schema, SecondPass, SheetOutput};
 use super::columns::{ColumnStats, ColumnType};
 use super::describe::WorkbookInfo;
-use super::plan::{plan_sheet, SheetPlan};
+use super::plan::{plan_sheet, SheetCache, SheetPlan};
 use super::workbook::{SheetEntry, SheetKind, Visibility, Workbook, WorkbookKind};
 use super::{ExcelError, ExcelOptions, HeaderChoice};
 use crate::formats::{
@@ -28,7 +28,7 @@ impl InputFormat for Excel {
         options: &ReadOptions,
     ) -> Result<Box<dyn Description>, FormatError> {
         let mut workbook = Workbook::open(input).map_err(|e| failure(&e))?;
-        let survey = survey(&mut workbook, &options.excel).map_err(|e| failure(&e))?;
+        let survey = survey(&mut workbook, &options.excel)?;
         Ok(Box::new(WorkbookInfo::new(
             workbook.kind(),
             &survey,
@@ -48,7 +48,13 @@ impl InputFormat for Excel {
     }
 }
 
-/// Reads every selected sheet of `input` into `tables`.
+/// Sheets of at most this many cells are parsed once: the second pass
+/// replays the cells the first kept (some 40 bytes each, plus text).
+const KEPT_CELLS: usize = 2_000_000;
+
+/// Reads every selected sheet of `input` into `tables`. Each sheet is
+/// planned and written in turn; under `--combine` every sheet is planned
+/// before the groups are written.
 pub fn read_all(
     input: &Path,
     excel: &ExcelOptions,
@@ -57,7 +63,18 @@ pub fn read_all(
     progress: &ProgressRef,
 ) -> Result<ReadSummary, ReadError> {
     let mut workbook = Workbook::open(input).map_err(|e| failure(&e))?;
-    let survey = survey(&mut workbook, excel).map_err(|e| failure(&e))?;
+    let survey = if excel.combine {
+        survey_each(&mut workbook, excel, 0, |_, _, _| Ok(()))?
+    } else {
+        survey_each(&mut workbook, excel, KEPT_CELLS, |workbook, plan, kept| {
+            let source = match kept {
+                Some(cache) => SecondPass::Kept(cache),
+                None => SecondPass::Parse(workbook),
+            };
+            let name = TableName::part(&plan.sheet);
+            push_table(source, name, &[plan], excel, all_strings, tables, progress)
+        })?
+    };
     let plans: Vec<&SheetPlan> = survey.planned().collect();
     if plans.is_empty() {
         let reasons = survey
@@ -83,38 +100,17 @@ pub fn read_all(
             format!("sheets {names} share their columns (--combine writes them as one file)")
         });
     }
-    let whole_workbook = groups.len() == 1 && groups[0].len() > 1;
-    for group in &groups {
-        if excel.combine && group.len() > 1 {
+    if excel.combine {
+        let whole_workbook = groups.len() == 1 && groups[0].len() > 1;
+        for group in &groups {
             let members: Vec<&SheetPlan> = group.iter().map(|&i| plans[i]).collect();
             let name = if whole_workbook {
                 TableName::whole(&members[0].sheet)
             } else {
                 TableName::part(&members[0].sheet)
             };
-            push_group(
-                &mut workbook,
-                name,
-                &members,
-                excel,
-                all_strings,
-                tables,
-                progress,
-            )?;
-        } else {
-            for &i in group {
-                let plan = plans[i];
-                let name = TableName::part(&plan.sheet);
-                push_group(
-                    &mut workbook,
-                    name,
-                    &[plan],
-                    excel,
-                    all_strings,
-                    tables,
-                    progress,
-                )?;
-            }
+            let source = SecondPass::Parse(&mut workbook);
+            push_table(source, name, &members, excel, all_strings, tables, progress)?;
         }
     }
     Ok(ReadSummary { notes, retries: 0 })
@@ -124,9 +120,10 @@ fn failure(error: &ExcelError) -> FormatError {
     FormatError::new(error, error.hint())
 }
 
-/// Pushes one table: a sheet alone, or sheets combined with a `sheet` column.
-fn push_group(
-    workbook: &mut Workbook,
+/// Pushes one table: a sheet alone, or sheets combined with a `sheet` column
+/// (each parsed again: `source` is the workbook then).
+fn push_table(
+    mut source: SecondPass,
     name: TableName,
     members: &[&SheetPlan],
     excel: &ExcelOptions,
@@ -149,7 +146,11 @@ fn push_group(
             sheet_column: combined.then_some(plan.sheet.as_str()),
             keep_errors: excel.keep_errors,
         };
-        match push_sheet(workbook, plan, &output, tables, progress.as_ref()) {
+        let pass = match &mut source {
+            SecondPass::Kept(cache) => SecondPass::Kept(cache),
+            SecondPass::Parse(workbook) => SecondPass::Parse(workbook),
+        };
+        match push_sheet(pass, plan, &output, tables, progress.as_ref()) {
             Ok(pushed) => rows += pushed,
             Err(ReadError::Failed(error)) => {
                 tables.failed(name.name, &error, false)?;
@@ -300,7 +301,21 @@ impl Survey {
 }
 
 /// Selects the sheets `options` asks for and plans each.
-pub fn survey(workbook: &mut Workbook, options: &ExcelOptions) -> Result<Survey, ExcelError> {
+pub fn survey(workbook: &mut Workbook, options: &ExcelOptions) -> Result<Survey, FormatError> {
+    survey_each(workbook, options, 0, |_, _, _| Ok(())).map_err(|e| match e {
+        ReadError::Failed(error) => error,
+        ReadError::Stopped => unreachable!("nothing is pushed"),
+    })
+}
+
+/// [`survey`], handing `each` every sheet with data as soon as it is
+/// planned, with its cells when there are at most `kept_cells`.
+fn survey_each(
+    workbook: &mut Workbook,
+    options: &ExcelOptions,
+    kept_cells: usize,
+    mut each: impl FnMut(&mut Workbook, &SheetPlan, Option<&SheetCache>) -> Result<(), ReadError>,
+) -> Result<Survey, ReadError> {
     let all = workbook.sheets();
     let unknown: Vec<String> = options
         .sheets
@@ -309,10 +324,11 @@ pub fn survey(workbook: &mut Workbook, options: &ExcelOptions) -> Result<Survey,
         .cloned()
         .collect();
     if !unknown.is_empty() {
-        return Err(ExcelError::UnknownSheets {
+        let error = ExcelError::UnknownSheets {
             unknown,
             available: all.iter().map(|s| s.name.clone()).collect(),
-        });
+        };
+        return Err(failure(&error).into());
     }
     let mut sheets = Vec::new();
     for entry in all {
@@ -324,11 +340,13 @@ pub fn survey(workbook: &mut Workbook, options: &ExcelOptions) -> Result<Survey,
         } else if options.skip_hidden && entry.visibility != Visibility::Visible {
             Outcome::Hidden
         } else {
-            let plan = plan_sheet(workbook, &entry.name, options)?;
-            check_header_row(&plan, options)?;
+            let (plan, kept) =
+                plan_sheet(workbook, &entry.name, options, kept_cells).map_err(|e| failure(&e))?;
+            check_header_row(&plan, options).map_err(|e| failure(&e))?;
             if plan.is_empty() {
                 Outcome::Empty(plan)
             } else {
+                each(workbook, &plan, kept.as_ref())?;
                 Outcome::Planned(plan)
             }
         };

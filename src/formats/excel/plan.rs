@@ -1,7 +1,9 @@
 //! The first pass over a sheet: where its header is, which columns the
 //! table spans, every column's values counted (so its type comes from all
-//! of them), and how many rows it holds. Nothing is kept of the data but
-//! the header row and the first rows sampled to find it.
+//! of them), and how many rows it holds. A sheet of up to a budget of cells
+//! is also kept ([`SheetCache`]), so the second pass replays it instead of
+//! parsing the sheet again; a larger one keeps nothing but the header row and
+//! the first rows sampled to find it, and is parsed twice.
 
 use calamine::Dimensions;
 
@@ -58,22 +60,62 @@ impl SheetPlan {
     }
 }
 
-/// Reads `sheet` once and plans it.
+/// A sheet's non-empty rows as the first pass read them (merged areas
+/// filled when asked), for the second pass.
+#[derive(Debug, Default)]
+pub struct SheetCache {
+    /// Each row's 0-based index and where its cells start in `cells`.
+    rows: Vec<(u32, usize)>,
+    cells: Vec<(u32, Value<'static>)>,
+}
+
+impl SheetCache {
+    /// Each row's index and cells, in order.
+    pub fn rows(&self) -> impl Iterator<Item = (u32, &[(u32, Value<'static>)])> {
+        let ends = self.rows.iter().skip(1).map(|&(_, start)| start);
+        self.rows
+            .iter()
+            .zip(ends.chain(std::iter::once(self.cells.len())))
+            .map(|(&(index, start), end)| (index, &self.cells[start..end]))
+    }
+
+    fn push(&mut self, index: u32, cells: &[(u32, Value)]) {
+        self.rows.push((index, self.cells.len()));
+        self.cells
+            .extend(cells.iter().map(|(c, v)| (*c, v.clone().into_owned())));
+    }
+}
+
+/// Reads `sheet` once and plans it, keeping its cells when there are at
+/// most `cache_cells` of them.
 pub fn plan_sheet(
     workbook: &mut Workbook,
     sheet: &str,
     options: &ExcelOptions,
-) -> Result<SheetPlan, ExcelError> {
+    cache_cells: usize,
+) -> Result<(SheetPlan, Option<SheetCache>), ExcelError> {
     let merged = if options.fill_merged {
         workbook.merged_areas(sheet)?
     } else {
         None
     };
     let whole = !workbook.kind().streams();
-    let scanned = match scan(workbook, sheet, options, merged.as_deref(), whole) {
-        Err(OrderedError::OutOfOrder) if !whole => {
-            scan(workbook, sheet, options, merged.as_deref(), true)
-        }
+    let scanned = match scan(
+        workbook,
+        sheet,
+        options,
+        merged.as_deref(),
+        whole,
+        cache_cells,
+    ) {
+        Err(OrderedError::OutOfOrder) if !whole => scan(
+            workbook,
+            sheet,
+            options,
+            merged.as_deref(),
+            true,
+            cache_cells,
+        ),
         other => other,
     };
     scanned.map_err(|e| match e {
@@ -88,11 +130,19 @@ fn scan(
     options: &ExcelOptions,
     merged: Option<&[Dimensions]>,
     whole: bool,
-) -> Result<SheetPlan, OrderedError> {
+    cache_cells: usize,
+) -> Result<(SheetPlan, Option<SheetCache>), OrderedError> {
     let mut rows = workbook.rows(sheet, whole)?;
     let mut scan = Scan::new(options.header);
+    let mut cache = (cache_cells > 0).then(SheetCache::default);
     let walked = walk_rows(&mut rows, merged, |index, cells| {
         scan.row(index, cells);
+        if let Some(kept) = cache.as_mut() {
+            kept.push(index, cells);
+            if kept.cells.len() > cache_cells {
+                cache = None;
+            }
+        }
         Ok::<(), std::convert::Infallible>(())
     });
     match walked {
@@ -103,7 +153,7 @@ fn scan(
     let mut plan = scan.finish(sheet);
     plan.read_whole = whole;
     plan.merged = merged.map(<[Dimensions]>::to_vec);
-    Ok(plan)
+    Ok((plan, cache))
 }
 
 /// The first pass's state.
@@ -263,5 +313,43 @@ impl Scan {
             .and_then(|(_, v)| v.text(true).map(|t| t.into_owned()))
             .filter(|t| !t.trim().is_empty())
             .unwrap_or_else(|| format!("column_{}", position + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workbook(dir: &tempfile::TempDir) -> Workbook {
+        let path = dir.path().join("t.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "n").unwrap();
+        sheet.write_string(0, 1, "s").unwrap();
+        for row in 1..=5u32 {
+            sheet.write_number(row, 0, f64::from(row)).unwrap();
+            sheet.write_string(row, 1, "x").unwrap();
+        }
+        book.save(&path).unwrap();
+        Workbook::open(&path).unwrap()
+    }
+
+    #[test]
+    fn cells_are_kept_within_the_budget_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut book = workbook(&dir);
+        let options = ExcelOptions::default();
+        let (plan, kept) = plan_sheet(&mut book, "Sheet1", &options, 100).unwrap();
+        assert_eq!(plan.rows, 5);
+        let kept = kept.expect("12 cells fit in 100");
+        let rows: Vec<(u32, usize)> = kept.rows().map(|(i, cells)| (i, cells.len())).collect();
+        assert_eq!(rows, [(0, 2), (1, 2), (2, 2), (3, 2), (4, 2), (5, 2)]);
+        assert_eq!(kept.rows().nth(3).unwrap().1[1].1, Value::Text("x".into()));
+
+        let (again, none) = plan_sheet(&mut book, "Sheet1", &options, 4).unwrap();
+        assert!(none.is_none(), "12 cells do not fit in 4");
+        assert_eq!(again.rows, plan.rows);
+        let (_, none) = plan_sheet(&mut book, "Sheet1", &options, 0).unwrap();
+        assert!(none.is_none());
     }
 }
