@@ -104,4 +104,18 @@ mod tests {
             super::csv(case);
         }
     }
+
+    /// Workbooks fuzzing found (tests/data/excel/fuzz/): each is read or
+    /// refused, never panics, loops or grows without bound.
+    #[test]
+    fn hard_workbooks_are_read_or_refused() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/excel/fuzz");
+        for entry in std::fs::read_dir(dir).expect("the fuzz finds") {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            super::excel(&bytes);
+        }
+        for case in [&b""[..], b"PK\x03\x04", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"] {
+            super::excel(case);
+        }
+    }
 }

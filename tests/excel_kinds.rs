@@ -119,3 +119,20 @@ fn password_protected_workbooks_of_every_kind_are_refused() {
     }
     assert_no_output_left(dir.path());
 }
+
+#[test]
+fn fuzzing_finds_are_refused_quickly() {
+    // An OLE file whose directory chain loops: calamine alone read it
+    // forever, growing past 4 GiB (found by scripts/fuzz.sh excel).
+    let dir = TestDir::new();
+    let run = dir
+        .cmd()
+        .arg("convert")
+        .arg(sample("fuzz/looping-directory.xls"))
+        .arg("-o")
+        .arg(dir.path())
+        .assert_code(EXIT_FAILED);
+    run.error_names("looping-directory.xls")
+        .stderr_has("its OLE container is damaged (the directory loops back on itself)");
+    assert_no_output_left(dir.path());
+}

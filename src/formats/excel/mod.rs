@@ -15,6 +15,7 @@
 //! `describe` is what `info` shows.
 
 mod batches;
+mod cfb_check;
 mod columns;
 mod describe;
 mod format;
@@ -87,6 +88,8 @@ pub enum ExcelError {
         #[source]
         source: calamine::Error,
     },
+    #[error("not a readable xls workbook: its OLE container is damaged ({0})")]
+    BrokenContainer(String),
     #[error("sheet '{sheet}' cannot be read")]
     Sheet {
         sheet: String,

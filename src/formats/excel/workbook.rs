@@ -20,7 +20,7 @@ use calamine::{
 };
 
 use super::value::Value;
-use super::ExcelError;
+use super::{cfb_check, ExcelError};
 use crate::panics::contain;
 
 type FileReader = BufReader<File>;
@@ -101,6 +101,12 @@ const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 impl Workbook {
     pub fn open(path: &Path) -> Result<Workbook, ExcelError> {
         let kind = sniff(path)?;
+        if kind == WorkbookKind::Xls {
+            let mut file = File::open(path).map_err(ExcelError::Io)?;
+            let len = file.metadata().map_err(ExcelError::Io)?.len();
+            cfb_check::check(&mut BufReader::new(&mut file), len)
+                .map_err(ExcelError::BrokenContainer)?;
+        }
         let reader = || File::open(path).map(BufReader::new).map_err(ExcelError::Io);
         let damaged = |source: calamine::Error| damaged(kind, source);
         let book = guarded(|| {
