@@ -345,7 +345,7 @@ impl<'a> Cells<'a> {
         loop {
             let cell = match self {
                 Cells::Streamed(next_cell) => {
-                    match guarded(|| next_cell().map_err(|e| sheet_error(sheet, e)))? {
+                    match next_cell().map_err(|e| sheet_error(sheet, e))? {
                         Some(c) => {
                             let (row, col) = c.get_position();
                             Some((row, col, Value::from_ref(c.get_value().clone())))
@@ -403,6 +403,20 @@ impl<'a> SheetRows<'a> {
     /// The next non-empty row. [`OrderedError::OutOfOrder`] when a streamed
     /// sheet stores a cell before one already read: read it whole instead.
     pub fn next_row(&mut self) -> Result<Option<Row<'_, 'a>>, OrderedError> {
+        // One guard per row (not per cell): calamine's cell readers run
+        // inside it.
+        let index = match contain(|| self.fill_row()) {
+            Ok(filled) => filled?,
+            Err(message) => return Err(ExcelError::Panicked(message).into()),
+        };
+        Ok(index.map(|index| Row {
+            index,
+            cells: &self.row,
+        }))
+    }
+
+    /// Reads the next row's cells into `row`; its index, or `None` at the end.
+    fn fill_row(&mut self) -> Result<Option<u32>, OrderedError> {
         self.row.clear();
         let first = match self.pending.take() {
             Some(cell) => cell,
@@ -421,10 +435,7 @@ impl<'a> SheetRows<'a> {
             }
             self.row.push((cell.1, cell.2));
         }
-        Ok(Some(Row {
-            index,
-            cells: &self.row,
-        }))
+        Ok(Some(index))
     }
 
     fn check_order(&mut self, cell: Positioned<'a>) -> Result<Positioned<'a>, OrderedError> {
