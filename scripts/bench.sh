@@ -2,16 +2,19 @@
 # Benchmark `pyforge convert` against its peers on the same generated inputs, in one run:
 #   CSV -> Parquet     against pyforge-cli 1.0.9 (the Python tool it replaces) and DuckDB;
 #   Access -> Parquet  against pyforge-cli 1.0.9, mdb-export (mdbtools; every table as CSV
-#                      to /dev/null) and a plain Jackcess read of every row (the floor).
+#                      to /dev/null) and a plain Jackcess read of every row (the floor);
+#   Excel -> Parquet   against pyforge-cli 1.0.9 and fastexcel + pyarrow (calamine into Arrow,
+#                      every sheet written with pyarrow.parquet.write_table, snappy).
 #
 #   scripts/bench.sh                 # CSV: 1M rows, median of 3 runs (pyforge-cli: 1 run);
-#                                    # Access: 2 tables x 100,000 rows and 1 x 1,000,000 rows
-#   BENCH_ONLY=csv|access scripts/bench.sh
+#                                    # Access: 2 tables x 100,000 rows and 1 x 1,000,000 rows;
+#                                    # Excel: one .xlsx, sheets of 100,000 and 10,000 rows
+#   BENCH_ONLY=csv|access|excel scripts/bench.sh
 #   BENCH_BIG=1 scripts/bench.sh     # also a 10M-row CSV (pyforge + DuckDB only) to
 #                                    # check that pyforge's memory stays flat
 #
 # Environment:
-#   BENCH_ONLY=               csv or access: run only that part
+#   BENCH_ONLY=               csv, access or excel: run only that part
 #   BENCH_ACCESS_ROWS=1000000 rows of the one-table Access database
 #   BENCH_ACCESS_CLI_BIG=0    1: run pyforge-cli 1.0.9 on the big Access database too
 #                             (about 2 min and 2 GB)
@@ -26,13 +29,15 @@
 #   PYFORGE_JARS_DIR=         the JAR set pyforge uses; unset: installed into .bench/jars from
 #                             .jars/ (scripts/fetch-jars.sh)
 #   PYFORGE_BASELINE_BIN=     another pyforge build (say, the last release, or main before a
-#                             change): measured beside PYFORGE_BIN on every CSV and Access
-#                             input, in the same run, as "pyforge baseline"
+#                             change): measured beside PYFORGE_BIN on every input, in the
+#                             same run, as "pyforge baseline" (Excel: left out when that
+#                             build says Excel is not supported)
 #
 # Wall time and peak RSS come from GNU time (`/usr/bin/time -f '%e %M'`): the peak RSS is
 # that of the largest single process of the tree (pyforge or its Java helper); startup
 # commands are timed with bash's EPOCHREALTIME (GNU time's %e has 10 ms steps).
-# Inputs and outputs live in .bench/ (git-ignored); peers in .peers/ (install-peers.sh).
+# Inputs and outputs live in .bench/ (git-ignored); peers in .peers/ (install-peers.sh); the
+# Excel workbook is written by scripts/gen_bench_xlsx.py with .peers/fastexcel's xlsxwriter.
 # Exits non-zero if any tool fails or an output does not hold the expected rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,10 +56,14 @@ PYFORGE=${PYFORGE_BIN:-target/release/pyforge}
 BASELINE=${PYFORGE_BASELINE_BIN:-}
 CLI=.peers/pyforge-cli/bin/pyforge
 DUCKPY=.peers/duckdb/bin/python
+XLPY=.peers/fastexcel/bin/python
 B=.bench
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+part() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # PART: is it measured in this run?
+
+case $ONLY in '' | csv | access | excel) ;; *) die "BENCH_ONLY=$ONLY: csv, access or excel" ;; esac
 
 [ -x /usr/bin/time ] || die "GNU time is required at /usr/bin/time (apt-get install time)"
 [ -n "${EPOCHREALTIME:-}" ] || die "bash >= 5 is required (EPOCHREALTIME)"
@@ -68,13 +77,13 @@ fi
 [ -x "$PYFORGE" ] || die "$PYFORGE not found (build it, or set PYFORGE_BIN)"
 [ -z "$BASELINE" ] || [ -x "$BASELINE" ] || die "PYFORGE_BASELINE_BIN=$BASELINE is not an executable"
 bash scripts/install-peers.sh
-if [ "$ONLY" != csv ]; then
+if part access; then
     scripts/fetch-jars.sh >/dev/null           # the JAR set, for the Jackcess programs
     scripts/install-test-tools.sh              # mdb-export
     command -v mdb-export >/dev/null || die "mdb-export is required for the Access benchmark"
 fi
 mkdir -p "$B"
-if [ "$ONLY" != csv ] && [ -z "${PYFORGE_JARS_DIR:-}" ]; then
+if part access && [ -z "${PYFORGE_JARS_DIR:-}" ]; then
     # The JAR set from scripts/fetch-jars.sh, installed once for every build measured.
     "$PYFORGE" jars install -q --from .jars/ucanaccess-4.0.4 --jars-dir "$B/jars" >&2
     export PYFORGE_JARS_DIR=$B/jars
@@ -171,7 +180,7 @@ duckdb.sql(f"COPY (SELECT * FROM read_csv_auto('{src}')) TO '{dst}' (FORMAT PARQ
 PY
 
 # --- CSV conversions -------------------------------------------------------------
-if [ "$ONLY" != access ]; then
+if part csv; then
     CSV=$(gen_csv "$ROWS")
     STEM=$(basename "$CSV" .csv)
     log "input: $CSV ($(du -h "$CSV" | cut -f1))"
@@ -249,7 +258,7 @@ bench_access() { # GROUP DB ROWS CLI_RUNS (0: skip pyforge-cli)
         java -Xmx1g -XX:+UseSerialGC -cp "$FIXTURES_JAR:$JAR_SET" dev.pyforge.fixtures.ReadAll "$db"
 }
 
-if [ "$ONLY" != csv ]; then
+if part access; then
     [ -n "$FIXTURES_JAR" ] || die "pyforge-fixtures.jar not found under target/release/build (cargo build --release)"
     [ -n "$JAR_SET" ] || die "the JAR set is missing in .jars/ (scripts/fetch-jars.sh)"
     ACCESS_SMALL=$(gen_access 2 100000)
@@ -257,6 +266,72 @@ if [ "$ONLY" != csv ]; then
     bench_access access-small "$ACCESS_SMALL" 200000 "$RUNS_SLOW"
     if [ "$ACCESS_CLI_BIG" = 1 ]; then big_cli=$RUNS_SLOW; else big_cli=0; fi
     bench_access access-big "$ACCESS_BIG" "$ACCESS_ROWS" "$big_cli"
+fi
+
+# --- Excel conversions -------------------------------------------------------------
+# The workbook comes from scripts/gen_bench_xlsx.py (xlsxwriter, fixed seed), regenerated when
+# missing or when the generator changed.
+gen_xlsx() { # -> prints the path
+    local f="$B/bench_excel.xlsx" stamp
+    stamp="$(cksum < scripts/gen_bench_xlsx.py) $("$XLPY" -c 'import xlsxwriter; print(xlsxwriter.__version__)')"
+    if [ ! -s "$f" ] || [ "$(cat "$f.stamp" 2>/dev/null)" != "$stamp" ]; then
+        log "generating $f (2 sheets, 100,000 + 10,000 rows; about 15 s)"
+        rm -f "$f" "$f.stamp"
+        "$XLPY" scripts/gen_bench_xlsx.py "$f.tmp.xlsx" 100000 10000
+        mv "$f.tmp.xlsx" "$f"
+        printf '%s\n' "$stamp" > "$f.stamp"
+    fi
+    printf '%s\n' "$f"
+}
+# fastexcel + pyarrow: every sheet loaded into Arrow and written as snappy Parquet: IN OUTDIR
+cat > "$B/fastexcel_convert.py" <<'PY'
+import os, sys
+import fastexcel
+import pyarrow as pa
+import pyarrow.parquet as pq
+src, out = sys.argv[1:3]
+stem = os.path.splitext(os.path.basename(src))[0]
+reader = fastexcel.read_excel(src)
+for name in reader.sheet_names:
+    table = pa.Table.from_batches([reader.load_sheet(name).to_arrow()])  # a RecordBatch
+    pq.write_table(table, os.path.join(out, f"{stem}_{name}.parquet"), compression="snappy")
+    print(f"{name}: {table.num_rows} rows")
+PY
+
+EXCEL_ROWS=110000 # Orders 100,000 + Customers 10,000
+EXCEL_BASELINE_SKIPPED=
+if part excel; then
+    XLSX=$(gen_xlsx)
+    XSTEM=$(basename "$XLSX" .xlsx)
+    log "input: $XLSX ($(du -h "$XLSX" | cut -f1))"
+    bench_convert excel pyforge "$RUNS" "$B/excel-pyforge" "$EXCEL_ROWS" -- \
+        "$PYFORGE" convert "$XLSX" --output-dir "$B/excel-pyforge" --force
+    if [ -n "$BASELINE" ]; then
+        # An older build may not read Excel at all: one try tells.
+        rm -rf "$B/excel-baseline"; mkdir -p "$B/excel-baseline"
+        if "$BASELINE" convert "$XLSX" --output-dir "$B/excel-baseline" --force >"$B/log.excel.baseline_probe" 2>&1; then
+            bench_convert excel "pyforge baseline" "$RUNS" "$B/excel-baseline" "$EXCEL_ROWS" -- \
+                "$BASELINE" convert "$XLSX" --output-dir "$B/excel-baseline" --force
+        elif grep -qi 'not supported' "$B/log.excel.baseline_probe"; then
+            EXCEL_BASELINE_SKIPPED=$(grep -i -m 1 'not supported' "$B/log.excel.baseline_probe" | sed 's/^[[:space:]]*//')
+            log "pyforge baseline left out: $EXCEL_BASELINE_SKIPPED"
+        else
+            log "pyforge baseline FAILED: $BASELINE convert $XLSX"; tail -n 40 "$B/log.excel.baseline_probe" >&2
+            exit 1
+        fi
+    fi
+    # --separate: one file per sheet, as pyforge writes them, and no "Enter choice [1]:" prompt
+    # (1.0.9 asks when sheets share their columns; these do not, and stdin is /dev/null anyway).
+    bench_convert excel "pyforge-cli 1.0.9" "$RUNS_SLOW" "$B/excel-pyforge-cli" "$EXCEL_ROWS" -- \
+        "$CLI" convert "$XLSX" "$B/excel-pyforge-cli/${XSTEM}_parquet" --format parquet --separate --force </dev/null
+    bench_convert excel "fastexcel + pyarrow" "$RUNS" "$B/excel-fastexcel" "$EXCEL_ROWS" -- \
+        "$XLPY" "$B/fastexcel_convert.py" "$XLSX" "$B/excel-fastexcel"
+    # Every tool must have written one file per sheet (the row totals are checked in the report).
+    for i in "${!R_NAME[@]}"; do
+        [ "${R_GROUP[$i]}" = excel ] || continue
+        n=$(find "${R_OUT[$i]}" -type f -name '*.parquet' | wc -l)
+        [ "$n" = 2 ] || { log "${R_NAME[$i]}: $n Parquet files in ${R_OUT[$i]}, want 2 (one per sheet)"; exit 1; }
+    done
 fi
 
 # --- startup ------------------------------------------------------------------
@@ -304,7 +379,7 @@ table() { # GROUP
     done
 }
 
-if [ "$ONLY" != access ]; then
+if part csv; then
     echo
     echo "## pyforge benchmark: CSV → Parquet"
     echo
@@ -329,7 +404,7 @@ if [ "$ONLY" != access ]; then
             printf "pyforge peak RSS: %.0f MB at %d rows, %.0f MB at %d rows (×%.2f for ×%.0f the rows)\n", s / 1024, a, l / 1024, b, l / s, b / a }'
     fi
 fi
-if [ "$ONLY" != csv ]; then
+if part access; then
     echo
     echo "## pyforge benchmark: Access → Parquet"
     echo
@@ -345,6 +420,18 @@ if [ "$ONLY" != csv ]; then
     echo "### 1 table × $ACCESS_ROWS rows"
     echo
     table access-big
+fi
+if part excel; then
+    echo
+    echo "## pyforge benchmark: Excel → Parquet"
+    echo
+    echo "- input: \`$XLSX\`, $(awk -v b="$(stat -c %s "$XLSX")" 'BEGIN { printf "%.1f MB", b / 1048576 }') (scripts/gen_bench_xlsx.py, xlsxwriter, shared strings): sheets Orders 100,000 rows and Customers 10,000 rows, 7 columns each (int id, float amount with 2-3 % empty, date, date-time with 5-10 % empty, short text, boolean, category)"
+    [ -z "$BASELINE" ] || echo "- pyforge baseline: \`$BASELINE\`, $("$BASELINE" --version 2>&1 | head -n 1)${EXCEL_BASELINE_SKIPPED:+; left out: $EXCEL_BASELINE_SKIPPED}"
+    echo "- pyforge: $("$PYFORGE" --version 2>&1 | head -n 1); pyforge-cli: $("$CLI" --version 2>&1 | head -n 1) (openpyxl); $("$XLPY" -c 'import fastexcel, pyarrow; print("fastexcel", fastexcel.__version__, "+ pyarrow", pyarrow.__version__)')"
+    echo "- commands: \`pyforge convert IN --output-dir DIR --force\`; \`pyforge-cli convert IN DIR --format parquet --separate --force < /dev/null\`; fastexcel + pyarrow: for every sheet \`fastexcel.read_excel(IN).load_sheet(name).to_arrow()\` then \`pyarrow.parquet.write_table(..., compression=\"snappy\")\` from Python (its time includes Python start-up and imports); every tool writes one file per sheet"
+    echo "- machine: $(nproc) cores, load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    table excel
 fi
 echo
 echo "### startup (median of $STARTUP_RUNS)"
