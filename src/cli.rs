@@ -120,9 +120,9 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub all_strings: bool,
 
-    /// Keep an Access table that reads short of the row count its file
-    /// states (damage, or a stale count) instead of failing, with a note.
-    #[arg(long, help_heading = "Access options")]
+    /// Keep a table that reads short of the row count its file states (a damaged Access
+    /// table or a stale count, a truncated dBase file) instead of failing, with a note.
+    #[arg(long)]
     pub allow_partial: bool,
 
     #[command(flatten)]
@@ -130,6 +130,9 @@ pub struct ConvertArgs {
 
     #[command(flatten)]
     pub excel: ExcelArgs,
+
+    #[command(flatten)]
+    pub dbase: DbaseArgs,
 
     /// Write each group of sheets with the same columns as one file with a `sheet` column.
     #[arg(long, help_heading = "Excel options", conflicts_with = "separate")]
@@ -171,6 +174,24 @@ pub struct ExcelArgs {
     /// Every cell of a merged area gets the area's value (default: only its first cell).
     #[arg(long)]
     pub fill_merged: bool,
+}
+
+/// How to read dBase tables: shared by convert, info and validate.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "dBase options")]
+pub struct DbaseArgs {
+    /// Read memo fields as nulls (with a warning) when the memo file (.dbt / .fpt) is missing,
+    /// instead of failing.
+    #[arg(long)]
+    pub ignore_missing_memo: bool,
+
+    /// Keep the trailing blanks of character fields (trimmed by default).
+    #[arg(long)]
+    pub keep_padding: bool,
+
+    /// Read deleted records too, with a `_deleted` column (skipped by default).
+    #[arg(long)]
+    pub include_deleted: bool,
 }
 
 /// Which tables of an Access database, its password, and the reader.
@@ -222,6 +243,9 @@ pub struct InfoArgs {
     pub excel: ExcelArgs,
 
     #[command(flatten)]
+    pub dbase: DbaseArgs,
+
+    #[command(flatten)]
     pub access: AccessArgs,
 
     #[command(flatten)]
@@ -243,6 +267,9 @@ pub struct ValidateArgs {
 
     #[command(flatten)]
     pub excel: ExcelArgs,
+
+    #[command(flatten)]
+    pub dbase: DbaseArgs,
 
     #[command(flatten)]
     pub access: AccessArgs,
@@ -404,8 +431,10 @@ pub struct CsvArgs {
     #[arg(short, long, value_parser = parse::delimiter)]
     pub delimiter: Option<u8>,
 
-    /// Text encoding (any WHATWG label: utf-8, utf-16le, windows-1252, big5, ...). Default: detected.
-    #[arg(short, long)]
+    /// Text encoding of CSV and dBase files: a WHATWG label (utf-8, utf-16le, windows-1252,
+    /// big5, ...), a code page (cp437, cp850, cp852, cp866, 1251) or mazovia. Default: detected
+    /// (dBase: the file's language driver, checked against its text).
+    #[arg(short, long, help_heading = "Text options")]
     pub encoding: Option<String>,
 
     /// Invalid bytes in a UTF-8 file: `strict` fails naming the line, `replace` reads them as

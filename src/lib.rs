@@ -17,6 +17,7 @@ pub mod fuzzing;
 mod home;
 mod jvm;
 mod panics;
+mod parallel;
 mod progress;
 mod settings;
 mod sink;

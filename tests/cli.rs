@@ -68,7 +68,7 @@ fn formats_lists_csv_excel_and_access_as_supported_and_the_rest_as_not_yet() {
             == [
                 ("CSV", "supported"),
                 ("Excel", "supported"),
-                ("dBase", "not supported yet"),
+                ("dBase", "supported"),
                 ("Access", "supported"),
                 ("XML", "not supported yet"),
                 ("PDF", "not supported yet"),
@@ -97,7 +97,7 @@ fn formats_lists_csv_excel_and_access_as_supported_and_the_rest_as_not_yet() {
         [
             ("csv", true),
             ("excel", true),
-            ("dbf", false),
+            ("dbf", true),
             ("access", true),
             ("xml", false),
             ("pdf", false)
@@ -151,7 +151,7 @@ fn info_and_validate_refuse_what_they_cannot_read() {
         .cmd()
         .args(["info", "table.dbf"])
         .assert_code(EXIT_FAILED);
-    run.stderr_has("not supported yet");
+    run.error_names("table.dbf").stderr_has("not a dBase table");
     let run = dir
         .cmd()
         .args(["info", "notes.md"])

@@ -172,6 +172,7 @@ fn prepare(
     let mut read = read_options(
         &args.csv,
         &args.excel,
+        &args.dbase,
         &args.jvm,
         &args.access,
         args.all_strings,
@@ -179,6 +180,7 @@ fn prepare(
     read.excel.combine = args.combine;
     if read.csv.threads == 0 {
         read.csv.threads = (cpus / jobs.min(plan.jobs.len()).max(1)).max(1);
+        read.dbase.threads = read.csv.threads;
     }
     let settings = JobSettings {
         read,

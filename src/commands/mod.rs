@@ -13,7 +13,8 @@ use std::process::ExitCode;
 
 use crate::cli::{AccessArgs, CsvArgs, EngineArg, JvmArgs};
 use crate::formats::access::AccessSelection;
-use crate::formats::csv::{lookup_encoding, CsvOptions};
+use crate::formats::csv::CsvOptions;
+use crate::formats::dbase::DbaseOptions;
 use crate::formats::excel::{ExcelOptions, HeaderChoice};
 use crate::jvm::protocol::Engine;
 use crate::settings;
@@ -95,9 +96,9 @@ pub fn local_paths(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBu
 pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, UsageError> {
     let encoding = match &args.encoding {
         None => None,
-        Some(label) => Some(lookup_encoding(label).ok_or_else(|| UsageError {
+        Some(label) => Some(crate::formats::charset::lookup(label).ok_or_else(|| UsageError {
             message: format!("unknown encoding `{label}`"),
-            hint: Some("use a WHATWG label such as utf-8, utf-16le, windows-1252, iso-8859-7, big5, gbk, shift_jis".into()),
+            hint: Some("use a WHATWG label such as utf-8, utf-16le, windows-1252, iso-8859-7, big5, gbk, shift_jis, or a DOS code page: cp437, cp850, cp852, cp866, mazovia".into()),
         })?),
     };
     Ok(CsvOptions {
@@ -118,14 +119,23 @@ pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, Usag
 pub fn read_options(
     csv: &CsvArgs,
     excel: &crate::cli::ExcelArgs,
+    dbase: &crate::cli::DbaseArgs,
     jvm: &crate::cli::JvmArgs,
     access: &crate::cli::AccessArgs,
     all_strings: bool,
 ) -> Result<crate::formats::ReadOptions, UsageError> {
+    let csv = csv_options(csv, all_strings)?;
     Ok(crate::formats::ReadOptions {
         all_strings,
-        csv: csv_options(csv, all_strings)?,
         excel: excel_options(excel, csv.no_header),
+        dbase: DbaseOptions {
+            encoding: csv.encoding,
+            ignore_missing_memo: dbase.ignore_missing_memo,
+            keep_padding: dbase.keep_padding,
+            include_deleted: dbase.include_deleted,
+            threads: csv.threads,
+        },
+        csv,
         jvm: jvm_settings(jvm)?,
         access: access.selection(),
     })

@@ -83,7 +83,14 @@ impl FileReport {
 }
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
-    let options = match read_options(&args.csv, &args.excel, &args.jvm, &args.access, false) {
+    let options = match read_options(
+        &args.csv,
+        &args.excel,
+        &args.dbase,
+        &args.jvm,
+        &args.access,
+        false,
+    ) {
         Ok(options) => options,
         Err(usage) => return usage.exit(),
     };

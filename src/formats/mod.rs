@@ -9,7 +9,9 @@
 //! supported yet".
 
 pub mod access;
+pub mod charset;
 pub mod csv;
+pub mod dbase;
 pub mod excel;
 mod interface;
 #[cfg(test)]
@@ -33,6 +35,8 @@ pub struct ReadOptions {
     pub csv: csv::CsvOptions,
     /// Sheets, header, error cells and merged areas (Excel).
     pub excel: excel::ExcelOptions,
+    /// Code page, memo file, padding and deleted records (dBase).
+    pub dbase: dbase::DbaseOptions,
     /// Java, the JAR set and the helper's heap, retries and timeout (Access).
     pub jvm: crate::jvm::setup::JvmSettings,
     /// Tables, password and engine (Access).
@@ -88,16 +92,7 @@ pub struct FormatEntry {
 static REGISTRY: &[&FormatEntry] = &[
     &csv::FORMAT,
     &excel::FORMAT,
-    &FormatEntry {
-        id: "dbf",
-        name: "dBase",
-        extensions: &["dbf"],
-        description: "dBase / FoxPro tables",
-        layout: OutputLayout::Directory(TableFiles::TableName),
-        text_by_default: false,
-        needs_local_copy: false,
-        reader: None,
-    },
+    &dbase::FORMAT,
     &access::FORMAT,
     &FormatEntry {
         id: "xml",

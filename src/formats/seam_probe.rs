@@ -166,6 +166,7 @@ mod tests {
             all_strings: false,
             csv: Default::default(),
             excel: Default::default(),
+            dbase: Default::default(),
             jvm: crate::settings::jvm::jvm_settings(&Default::default()).unwrap(),
             access: Default::default(),
         }

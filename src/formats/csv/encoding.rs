@@ -16,6 +16,8 @@ use std::io::{self, Read};
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
+use crate::formats::charset::{Charset, Utf8Reader};
+
 /// How the encoding was decided, shown by `info`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -31,7 +33,7 @@ pub enum EncodingSource {
 /// The encoding of one file.
 #[derive(Debug, Clone, Copy)]
 pub struct TextEncoding {
-    pub encoding: &'static Encoding,
+    pub encoding: Charset,
     /// Bytes of byte-order mark to skip.
     pub bom_len: usize,
     pub source: EncodingSource,
@@ -118,7 +120,7 @@ fn count_lead_bytes(valid: &[u8]) -> u64 {
 impl TextEncoding {
     /// UTF-8 read as it is, byte for byte (validated by the scanner).
     pub fn is_utf8(&self) -> bool {
-        self.encoding == UTF_8 && !self.replace_invalid
+        self.encoding.is_utf8() && !self.replace_invalid
     }
 
     pub fn name(&self) -> &'static str {
@@ -126,36 +128,16 @@ impl TextEncoding {
     }
 }
 
-/// Looks up an encoding label (`latin1`, `utf-16le`, `big5`, `cp1252`, ...).
-pub fn lookup(label: &str) -> Option<&'static Encoding> {
-    let normalized = label.trim().to_ascii_lowercase();
-    let aliases = [
-        ("cp1252", "windows-1252"),
-        ("latin-1", "iso-8859-1"),
-        ("utf8", "utf-8"),
-    ];
-    let label = aliases
-        .iter()
-        .find(|(alias, _)| *alias == normalized)
-        .map(|(_, real)| *real)
-        .unwrap_or(&normalized);
-    Encoding::for_label(label.as_bytes())
-}
-
 /// Decides the encoding from the first bytes of the file.
 /// `sample_is_whole_file` lets a trailing partial character count as invalid.
-pub fn detect(
-    sample: &[u8],
-    sample_is_whole_file: bool,
-    forced: Option<&'static Encoding>,
-) -> TextEncoding {
+pub fn detect(sample: &[u8], sample_is_whole_file: bool, forced: Option<Charset>) -> TextEncoding {
     let (bom_encoding, bom_len) = match Encoding::for_bom(sample) {
         Some((encoding, len)) => (Some(encoding), len),
         None => (None, 0),
     };
     if let Some(encoding) = forced {
         // A matching mark is still skipped, never read as text.
-        let bom_len = if bom_encoding == Some(encoding) {
+        let bom_len = if bom_encoding.is_some() && bom_encoding == encoding.standard() {
             bom_len
         } else {
             0
@@ -169,7 +151,7 @@ pub fn detect(
     }
     if let Some(encoding) = bom_encoding {
         return TextEncoding {
-            encoding,
+            encoding: Charset::Standard(encoding),
             bom_len,
             source: EncodingSource::Bom,
             replace_invalid: false,
@@ -183,7 +165,7 @@ pub fn detect(
         guess_legacy(sample, sample_is_whole_file, false)
     };
     TextEncoding {
-        encoding,
+        encoding: Charset::Standard(encoding),
         bom_len: 0,
         source: EncodingSource::Detected,
         replace_invalid: false,
@@ -273,12 +255,7 @@ pub fn utf8_reader<R: Read + Send + 'static>(
     if encoding.is_utf8() {
         return Ok(Box::new(input));
     }
-    let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
-        .encoding(Some(encoding.encoding))
-        .bom_override(false)
-        .strip_bom(false)
-        .build(input);
-    Ok(Box::new(decoder))
+    Ok(Utf8Reader::wrap(input, encoding.encoding))
 }
 
 /// Decodes a sample for sniffing (lossy: it only guides the dialect).
@@ -287,8 +264,7 @@ pub fn decode_sample(sample: &[u8], encoding: &TextEncoding) -> Vec<u8> {
     if encoding.is_utf8() {
         return body.to_vec();
     }
-    let (text, _) = encoding.encoding.decode_without_bom_handling(body);
-    text.into_owned().into_bytes()
+    encoding.encoding.decode(body).0.into_owned().into_bytes()
 }
 
 #[cfg(test)]
@@ -298,11 +274,14 @@ mod tests {
     #[test]
     fn byte_order_marks() {
         let utf8 = detect(b"\xEF\xBB\xBFa,b\n", true, None);
-        assert_eq!((utf8.encoding, utf8.bom_len), (UTF_8, 3));
+        assert_eq!((utf8.encoding, utf8.bom_len), (Charset::UTF_8, 3));
         let le = detect(b"\xFF\xFEa\0,\0b\0", true, None);
-        assert_eq!((le.encoding, le.bom_len), (UTF_16LE, 2));
+        assert_eq!((le.encoding.standard(), le.bom_len), (Some(UTF_16LE), 2));
         let be = detect(b"\xFE\xFF\0a\0,\0b", true, None);
-        assert_eq!((be.encoding, be.source), (UTF_16BE, EncodingSource::Bom));
+        assert_eq!(
+            (be.encoding.standard(), be.source),
+            (Some(UTF_16BE), EncodingSource::Bom)
+        );
     }
 
     #[test]
@@ -311,12 +290,14 @@ mod tests {
             .encode_utf16()
             .flat_map(|u| u.to_le_bytes())
             .collect();
-        assert_eq!(detect(&text, true, None).encoding, UTF_16LE);
+        assert_eq!(detect(&text, true, None).encoding.name(), "UTF-16LE");
     }
 
     #[test]
     fn legacy_encodings() {
-        assert_eq!(detect("a,b\nx,ü\n".as_bytes(), true, None).encoding, UTF_8);
+        assert!(detect("a,b\nx,ü\n".as_bytes(), true, None)
+            .encoding
+            .is_utf8());
         let latin1 = b"name,city\nJos\xe9,S\xe3o Paulo\nFran\xe7ois,Montr\xe9al\n";
         assert_eq!(detect(latin1, true, None).encoding.name(), "windows-1252");
     }
@@ -342,14 +323,14 @@ mod tests {
         assert!(!sample_says_utf8(b"Jos\xe9,S\xe3o Paulo,\xa9\n"));
         let mixed = [b"Z\xc3\xbcrich caf\xc3\xa9 ".as_slice(), b"\xff"].concat();
         assert!(sample_says_utf8(&mixed));
-        assert_eq!(detect(&mixed, true, None).encoding, UTF_8);
+        assert!(detect(&mixed, true, None).encoding.is_utf8());
     }
 
     #[test]
     fn forced_encoding_wins() {
-        let forced = lookup("latin1").unwrap();
+        let forced = crate::formats::charset::lookup("cp437").unwrap();
         assert_eq!(detect(b"a,b\n", true, Some(forced)).encoding, forced);
-        assert_eq!(lookup("cp1252").unwrap().name(), "windows-1252");
-        assert!(lookup("klingon").is_none());
+        // A mark the forced encoding does not have is read as text.
+        assert_eq!(detect(b"\xEF\xBB\xBFa", true, Some(forced)).bom_len, 0);
     }
 }

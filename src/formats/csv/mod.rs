@@ -30,7 +30,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
 pub use batches::CsvBatches;
-pub use encoding::{lookup as lookup_encoding, EncodingSource, TextEncoding, Utf8Evidence};
+pub use encoding::{EncodingSource, TextEncoding, Utf8Evidence};
 pub use sniff::Dialect;
 pub use values::{ColumnType, DateOrder};
 
@@ -57,7 +57,7 @@ const SAMPLE_BYTES: usize = 256 * 1024;
 #[derive(Debug, Clone, Default)]
 pub struct CsvOptions {
     pub delimiter: Option<u8>,
-    pub encoding: Option<&'static encoding_rs::Encoding>,
+    pub encoding: Option<crate::formats::charset::Charset>,
     /// `false` with `--no-header`: names become `column_1`, `column_2`, ...
     pub no_header: bool,
     /// `--skip-rows`: lines before the header, instead of detecting title lines.
@@ -228,7 +228,7 @@ impl CsvTable {
                     guess.name()
                 );
                 text_encoding = TextEncoding {
-                    encoding: guess,
+                    encoding: crate::formats::charset::Charset::Standard(guess),
                     bom_len: 0,
                     source: EncodingSource::Detected,
                     replace_invalid: false,
