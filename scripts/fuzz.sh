@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes a native reader with cargo fuzz (libFuzzer + AddressSanitizer):
 #
-#   scripts/fuzz.sh csv|excel [SECONDS]      default 600 seconds
+#   scripts/fuzz.sh csv|excel|dbase [SECONDS]      default 600 seconds
 #
 # Installs cargo-fuzz when it is missing. The toolchain here is stable; its
 # sanitizer runtime is the same as nightly's, so RUSTC_BOOTSTRAP=1 lets
@@ -36,6 +36,32 @@ case "$target" in
             find ../shared/fixtures/excel -type f \( -name '*.xls*' -o -name '*.ods' \) \
                 -size -400k -exec cp -n {} "$corpus"/ \;
         fi
+        ;;
+    dbase)
+        # An input is: the table's length (2 bytes, little-endian), a kind
+        # byte (bit 0: the memo is .dbt, else .fpt; bit 1: --all-strings),
+        # the table, then its memo file (see pyforge::fuzzing::dbase).
+        python3 - "$corpus" tests/data/dbase ../shared/fixtures/dbf <<'PY'
+import os, struct, sys
+corpus, *dirs = sys.argv[1:]
+for d in dirs:
+    if not os.path.isdir(d):
+        continue
+    names = os.listdir(d)
+    for name in names:
+        stem, ext = os.path.splitext(name)
+        if ext.lower() != ".dbf" or os.path.getsize(os.path.join(d, name)) > 60000:
+            continue
+        table = open(os.path.join(d, name), "rb").read()
+        memo, kind = b"", 0
+        for other in names:
+            o_stem, o_ext = os.path.splitext(other)
+            if o_stem == stem and o_ext.lower() in (".dbt", ".fpt"):
+                memo = open(os.path.join(d, other), "rb").read()[:20000]
+                kind = 1 if o_ext.lower() == ".dbt" else 0
+        with open(os.path.join(corpus, stem + ".seed"), "wb") as out:
+            out.write(struct.pack("<HB", len(table), kind) + table + memo)
+PY
         ;;
 esac
 

@@ -56,6 +56,34 @@ pub fn excel(bytes: &[u8]) {
     let _ = crate::formats::excel::read_all(&path, &options, false, &mut Discard, &progress);
 }
 
+/// Reads `bytes` as a dBase table and its memo file: the first two bytes
+/// say how many of the rest are the table (the others are the memo file,
+/// `.fpt` or `.dbt` as the third byte's low bit says). Both `info`'s
+/// description and every batch, deleted records included.
+pub fn dbase(bytes: &[u8]) {
+    let Some((&[low, high, kind], rest)) = bytes.split_first_chunk::<3>().map(|(h, r)| (h, r))
+    else {
+        return;
+    };
+    let table_length = usize::from(u16::from_le_bytes([low, high])).min(rest.len());
+    let (table, memo) = rest.split_at(table_length);
+    let path = scratch_file(table, "dbf");
+    let memo_extension = if kind & 1 == 0 { "fpt" } else { "dbt" };
+    let other = if kind & 1 == 0 { "dbt" } else { "fpt" };
+    let _ = std::fs::remove_file(path.with_extension(other));
+    std::fs::write(path.with_extension(memo_extension), memo)
+        .expect("the fuzz scratch memo file can be written");
+    let options = crate::formats::dbase::DbaseOptions {
+        include_deleted: true,
+        threads: 1,
+        ..Default::default()
+    };
+    let _ = crate::formats::dbase::describe_table(&path, &options);
+    let progress: crate::progress::ProgressRef = Arc::new(NoProgress);
+    let _ =
+        crate::formats::dbase::read_table(&path, &options, kind & 2 != 0, &mut Discard, &progress);
+}
+
 /// A table sink that keeps nothing.
 struct Discard;
 

@@ -19,6 +19,7 @@ mod csv_fixtures;
 mod csv_generated;
 mod csv_parallel;
 mod databricks;
+mod dbase_fixtures;
 mod env_info;
 mod excel_fixtures;
 mod excel_generated;

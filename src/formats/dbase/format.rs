@@ -33,9 +33,7 @@ impl InputFormat for Dbase {
         input: &Path,
         options: &ReadOptions,
     ) -> Result<Box<dyn Description>, FormatError> {
-        let table = DbaseTable::open(input, &options.dbase).map_err(|e| failure(&e))?;
-        let info = TableInfo::new(&table, options.all_strings).map_err(|e| failure(&e))?;
-        Ok(Box::new(info))
+        describe(input, &options.dbase, options.all_strings)
     }
 
     fn read(
@@ -47,6 +45,17 @@ impl InputFormat for Dbase {
     ) -> Result<ReadSummary, ReadError> {
         read_table(input, &options.dbase, options.all_strings, tables, progress)
     }
+}
+
+/// What `info` shows of the table at `input`.
+pub fn describe(
+    input: &Path,
+    options: &DbaseOptions,
+    all_strings: bool,
+) -> Result<Box<dyn Description>, FormatError> {
+    let table = DbaseTable::open(input, options).map_err(|e| failure(&e))?;
+    let info = TableInfo::new(&table, all_strings).map_err(|e| failure(&e))?;
+    Ok(Box::new(info))
 }
 
 /// Bytes of records decoded as one batch (and at most this many records).

@@ -23,10 +23,20 @@ mod memo;
 mod records;
 mod values;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::formats::charset::Charset;
 use crate::formats::{FormatEntry, OutputLayout, TableFiles};
+
+pub use format::read_table;
+
+/// What `info` shows of the table at `path`.
+pub fn describe_table(
+    path: &Path,
+    options: &DbaseOptions,
+) -> Result<Box<dyn crate::formats::Description>, crate::formats::FormatError> {
+    format::describe(path, options, false)
+}
 
 /// The registry entry.
 pub const FORMAT: FormatEntry = FormatEntry {
@@ -67,7 +77,7 @@ pub enum DbaseError {
     NotDbase { reason: String },
     #[error("the dBase header is damaged: {0}")]
     Header(String),
-    #[error("its memo file ({}) is missing; {count} memo field(s) need it", .expected.display())]
+    #[error("its memo file ({}) is missing; {count} memo field(s) need it", file_name(.expected))]
     MissingMemo { expected: PathBuf, count: usize },
     #[error("cannot read the memo file {}", .path.display())]
     MemoIo {
@@ -75,6 +85,14 @@ pub enum DbaseError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// A path's last part, for messages that already name the table's folder.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 impl DbaseError {
