@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tools the test suite compares pyforge against, beyond the machine's image:
 #   mdb-export (Debian package mdbtools): Access values are checked against it;
-#   .peers/pyspark (a venv with PySpark, PYSPARK_SPEC): Spark reads pyforge's Parquet back.
+#   .peers/pyspark (a venv with PySpark, PYSPARK_SPEC): Spark reads pyforge's Parquet back;
+#     the same venv holds the `dbf` package (DBF_SPEC), which writes the dBase test tables.
 # Idempotent and non-interactive; installs mdbtools with apt-get when run as root.
 # Without root or apt-get it only warns: the tests that need a tool then skip
 # with a note, except under CI=true, where they fail.
@@ -9,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYSPARK_SPEC=${PYSPARK_SPEC:-pyspark==3.5.3}
+DBF_SPEC=${DBF_SPEC:-dbf==0.99.11}
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_ROOT_USER_ACTION=ignore
 
 log() { printf 'install-test-tools: %s\n' "$*" >&2; }
@@ -37,4 +39,8 @@ if ! "$venv/bin/python" -c 'import pyspark' >/dev/null 2>&1; then
     rm -rf "$venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q "$PYSPARK_SPEC"
+fi
+if ! "$venv/bin/python" -c 'import dbf' >/dev/null 2>&1; then
+    log "installing $DBF_SPEC into $venv"
+    "$venv/bin/pip" install -q "$DBF_SPEC"
 fi

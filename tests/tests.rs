@@ -20,6 +20,7 @@ mod csv_generated;
 mod csv_parallel;
 mod databricks;
 mod dbase_fixtures;
+mod dbase_generated;
 mod env_info;
 mod excel_fixtures;
 mod excel_generated;

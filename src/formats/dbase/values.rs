@@ -257,18 +257,27 @@ fn dbase7_unsort(bits: u64) -> u64 {
     }
 }
 
-/// `@` (dBase 7): a double in dBase 7's sortable form holding milliseconds
-/// since 0001-01-01 (day 1 of the proleptic Gregorian calendar counted as
-/// Julian day 1,721,426), as microseconds since 1970-01-01.
+/// `@` (dBase 7): a big-endian double of milliseconds since 0001-01-01
+/// (counted as day 1), as Free Pascal's TDbf and the BDE write it; a value
+/// stored in the sortable form of `O` (sign bit set) is read too. As
+/// microseconds since 1970-01-01. All zeros is blank.
 pub fn dbase7_timestamp(bytes: &[u8]) -> Parsed<i64> {
-    let millis = match dbase7_double(bytes) {
-        Parsed::Value(v) if v.is_finite() && v >= 0.0 => v,
-        Parsed::Value(_) | Parsed::Invalid => return Parsed::Invalid,
-        Parsed::Blank => return Parsed::Blank,
+    let Ok(bytes) = <[u8; 8]>::try_from(bytes) else {
+        return Parsed::Invalid;
     };
-    let millis = millis.round() as i64;
-    let unix_millis = millis - DBASE7_EPOCH_MILLIS;
-    unix_millis
+    if bytes == [0; 8] {
+        return Parsed::Blank;
+    }
+    let bits = u64::from_be_bytes(bytes);
+    let millis = f64::from_bits(if bits & (1 << 63) != 0 {
+        bits ^ (1 << 63)
+    } else {
+        bits
+    });
+    if !millis.is_finite() || millis < 0.0 {
+        return Parsed::Invalid;
+    }
+    (millis.round() as i64 - DBASE7_EPOCH_MILLIS)
         .checked_mul(1000)
         .map_or(Parsed::Invalid, Parsed::Value)
 }
@@ -371,6 +380,14 @@ mod tests {
         };
         assert_eq!(dbase7_double(&sortable(2.5)), Parsed::Value(2.5));
         assert_eq!(dbase7_double(&sortable(-2.5)), Parsed::Value(-2.5));
+        // 2020-01-01 12:00:00: 63,713,563,200,000 ms since 0001-01-01 as day 1.
+        let stamp = 63_713_563_200_000f64.to_bits().to_be_bytes();
+        assert_eq!(stamp[..2], [0x42, 0xCC]);
+        assert_eq!(
+            dbase7_timestamp(&stamp),
+            Parsed::Value(1_577_880_000_000_000)
+        );
+        assert_eq!(dbase7_timestamp(&[0; 8]), Parsed::Blank);
         assert_eq!(memo_block(b"        12"), Parsed::Value(12));
         assert_eq!(memo_block(b"          "), Parsed::Blank);
         assert_eq!(memo_block(&7u32.to_le_bytes()), Parsed::Value(7));
