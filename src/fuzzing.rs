@@ -61,8 +61,7 @@ pub fn excel(bytes: &[u8]) {
 /// `.fpt` or `.dbt` as the third byte's low bit says). Both `info`'s
 /// description and every batch, deleted records included.
 pub fn dbase(bytes: &[u8]) {
-    let Some((&[low, high, kind], rest)) = bytes.split_first_chunk::<3>().map(|(h, r)| (h, r))
-    else {
+    let Some((&[low, high, kind], rest)) = bytes.split_first_chunk::<3>() else {
         return;
     };
     let table_length = usize::from(u16::from_le_bytes([low, high])).min(rest.len());

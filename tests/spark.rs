@@ -249,3 +249,47 @@ fn spark_reads_every_type_pyforge_writes() {
         json!(["deadbeef", "00", "010203", "04", null])
     );
 }
+
+#[test]
+fn spark_reads_a_converted_dbase_table() {
+    let Some(python) = pyspark_python() else {
+        return;
+    };
+    let dir = TestDir::new();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    for name in ["sample_customers.dbf", "sample_customers.fpt"] {
+        std::fs::copy(data.join(name), dir.join(name)).unwrap();
+    }
+    convert(&dir, &["sample_customers.dbf"]).assert_code(EXIT_OK);
+    let file = "sample_customers_parquet/sample_customers.parquet";
+    let doc = read_with_spark(&python, dir.path(), &[file]);
+    assert_eq!(
+        schema(&doc, file),
+        pairs(&[
+            ("CUSTID", "bigint"),
+            ("NAME", "string"),
+            ("CITY", "string"),
+            ("BALANCE", "decimal(10,2)"),
+            ("JOINED", "date"),
+            ("ACTIVE", "boolean"),
+            ("NOTES", "string"),
+        ])
+    );
+    assert_eq!(
+        doc[file]["rows"][0],
+        json!([
+            "1001",
+            "Müller GmbH",
+            "Köln",
+            "1520.75",
+            "1994-03-14",
+            "True",
+            "Pays on time.\r\nPrefers invoices by post."
+        ])
+    );
+    assert_eq!(
+        doc[file]["rows"].as_array().unwrap().len(),
+        4,
+        "the deleted record is left out"
+    );
+}
