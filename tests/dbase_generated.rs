@@ -443,3 +443,24 @@ fn a_table_that_is_not_dbase_is_one_clear_error() {
         "no output"
     );
 }
+
+#[test]
+fn a_cpg_file_names_the_code_page_when_the_header_does_not() {
+    let dir = TestDir::new();
+    let fields: [FieldSpec; 1] = [("NAME", b'C', 6, 0, 0)];
+    // "Привет" in Windows-1251, no language driver.
+    let records = [record(b' ', &[b"\xcf\xf0\xe8\xe2\xe5\xf2"])];
+    dir.write(
+        "shape.dbf",
+        dbase_table(0x03, 0x00, &fields, &records, false),
+    );
+    dir.write("SHAPE.CPG", "1251\n");
+    let (table, _) = convert(&dir, "shape.dbf", &[]);
+    assert_eq!(table.column("NAME"), [s("Привет")]);
+    let described = dir
+        .cmd()
+        .args(["info", "--json", "shape.dbf"])
+        .assert_code(EXIT_OK)
+        .json();
+    assert_eq!(described["code_page_source"], "cpg_file");
+}

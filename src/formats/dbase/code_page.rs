@@ -175,19 +175,7 @@ pub fn choose(path: &Path, header: &TableHeader, forced: Option<Charset>, text: 
 /// The encoding a `<stem>.cpg` file beside the table names (`UTF-8`,
 /// `1252`, `ISO-8859-1`...), found whatever its case.
 fn cpg_file(table: &Path) -> Option<Charset> {
-    let stem = table.file_stem()?.to_str()?;
-    let directory = table.parent().filter(|p| !p.as_os_str().is_empty())?;
-    let path = std::fs::read_dir(directory)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| {
-            let is = |part: Option<&std::ffi::OsStr>, text: &str| {
-                part.and_then(|s| s.to_str())
-                    .is_some_and(|s| s.eq_ignore_ascii_case(text))
-            };
-            is(p.file_stem(), stem) && is(p.extension(), "cpg")
-        })?;
-    let text = std::fs::read(path).ok()?;
+    let text = std::fs::read(super::sibling(table, "cpg")?).ok()?;
     if text.len() > 64 {
         return None;
     }

@@ -202,7 +202,7 @@ impl TableHeader {
         }
         Ok(TableHeader {
             version,
-            last_update: Some((1900 + u16::from(start[1]), start[2], start[3])),
+            last_update: Some((update_year(start[1]), start[2], start[3])),
             record_count,
             header_length,
             stated_record_length,
@@ -248,7 +248,7 @@ impl TableHeader {
         }
         Ok(TableHeader {
             version,
-            last_update: Some((1900 + u16::from(year), month, day)),
+            last_update: Some((update_year(year), month, day)),
             record_count,
             header_length: HEADER_LENGTH,
             stated_record_length,
@@ -287,6 +287,16 @@ impl TableHeader {
         } else {
             self.record_length
         }
+    }
+}
+
+/// The year of the last update from its byte: years since 1900, except
+/// that many writers store the year modulo 100, and no dBase table was
+/// written before 1980.
+fn update_year(byte: u8) -> u16 {
+    match u16::from(byte) {
+        years if years < 80 => 2000 + years,
+        years => 1900 + years,
     }
 }
 

@@ -24,6 +24,7 @@ pub enum MemoKind {
     /// dBase IV and 7 `.dbt`.
     DbaseIV,
     /// FoxPro and Visual FoxPro `.fpt`.
+    #[serde(rename = "foxpro")]
     FoxPro,
 }
 
@@ -45,34 +46,16 @@ impl MemoFile {
     /// `.fpt` or `.dbt` in any case (the FoxPro kind first for FoxPro
     /// tables). `None` when there is none.
     pub fn find(table: &Path, header: &TableHeader) -> Option<PathBuf> {
-        let stem = table.file_stem()?.to_str()?;
-        let directory = match table.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
         let foxpro = matches!(header.version.family, Family::VisualFoxPro)
-            || matches!(header.version.byte, 0xF5 | 0xFB | 0x30..=0x32);
+            || matches!(header.version.byte, 0xF5 | 0xFB);
         let wanted: [&str; 2] = if foxpro {
             ["fpt", "dbt"]
         } else {
             ["dbt", "fpt"]
         };
-        let entries: Vec<PathBuf> = std::fs::read_dir(directory)
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        wanted.iter().find_map(|extension| {
-            entries
-                .iter()
-                .find(|path| {
-                    let matches = |part: Option<&std::ffi::OsStr>, text: &str| {
-                        part.and_then(|p| p.to_str())
-                            .is_some_and(|p| p.eq_ignore_ascii_case(text))
-                    };
-                    matches(path.file_stem(), stem) && matches(path.extension(), extension)
-                })
-                .cloned()
-        })
+        wanted
+            .iter()
+            .find_map(|extension| super::sibling(table, extension))
     }
 
     /// Opens the memo file at `path` for `header`'s table.

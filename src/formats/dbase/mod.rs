@@ -87,6 +87,24 @@ pub enum DbaseError {
     },
 }
 
+/// The file beside `table` with its stem and `extension`, both compared
+/// ignoring case (`people.dbf` finds `PEOPLE.FPT`).
+fn sibling(table: &Path, extension: &str) -> Option<PathBuf> {
+    let stem = table.file_stem()?.to_str()?;
+    let directory = match table.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let is = |part: Option<&std::ffi::OsStr>, text: &str| {
+        part.and_then(|p| p.to_str())
+            .is_some_and(|p| p.eq_ignore_ascii_case(text))
+    };
+    std::fs::read_dir(directory)
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .find(|path| is(path.file_stem(), stem) && is(path.extension(), extension))
+}
+
 /// A path's last part, for messages that already name the table's folder.
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
