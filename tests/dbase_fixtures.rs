@@ -359,7 +359,7 @@ fn a_truncated_table_fails_with_both_counts_unless_partial_is_allowed() {
     let path = dir.write("cut.dbf", &whole[..whole.len() / 2]);
     let run = dir.cmd().arg("convert").arg(&path).assert_code(EXIT_FAILED);
     run.error_names("cut.dbf")
-        .stderr_has("of the 663 records its header states (truncated)");
+        .stderr_has("of the 663 its header states (truncated)");
     assert_eq!(dir.listing(), ["cut.dbf"], "no output");
     let run = dir
         .cmd()

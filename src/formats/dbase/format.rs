@@ -200,7 +200,7 @@ pub fn read_table(
     }
     let damage = table.span.is_truncated().then(|| {
         format!(
-            "the file ends after {} of the {} records its header states (truncated)",
+            "the file ends after record {} of the {} its header states (truncated)",
             table.span.present, table.span.stated
         )
     });

@@ -40,6 +40,10 @@ pub struct MemoFile {
 
 /// The longest memo value read (a length beyond it is damage).
 const MAX_MEMO: u64 = 1 << 30;
+/// The longest dBase III memo looked for its 0x1A end (dBase III's own
+/// limit is 64 KiB): a block without one within it is damage, and a damaged
+/// file cannot make every record scan to its end.
+const MAX_TERMINATED_MEMO: usize = 16 << 20;
 
 impl MemoFile {
     /// The memo file of `table`, found beside it: same stem, extension
@@ -153,7 +157,7 @@ impl MemoFile {
     }
 
     /// dBase III: the bytes from `start` up to the first 0x1A (or the end of
-    /// the file).
+    /// the file); `None` when there is none within [`MAX_TERMINATED_MEMO`].
     fn read_until_marker(&self, start: u64) -> io::Result<Option<Vec<u8>>> {
         let mut value = Vec::new();
         let mut block = vec![0u8; 512];
@@ -165,8 +169,11 @@ impl MemoFile {
                 return Ok(Some(value));
             }
             value.extend_from_slice(&block[..n]);
-            if n < block.len() || value.len() as u64 > MAX_MEMO {
+            if n < block.len() {
                 return Ok(Some(value));
+            }
+            if value.len() > MAX_TERMINATED_MEMO {
+                return Ok(None);
             }
             at += n as u64;
         }

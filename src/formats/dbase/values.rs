@@ -203,7 +203,10 @@ pub fn fox_datetime(bytes: &[u8]) -> Parsed<i64> {
     if day <= 0 || !(0..MILLIS_PER_DAY).contains(&millis) {
         return Parsed::Invalid;
     }
-    Parsed::Value((day - JULIAN_DAY_OF_UNIX_EPOCH) * MICROS_PER_DAY + millis * 1000)
+    (day - JULIAN_DAY_OF_UNIX_EPOCH)
+        .checked_mul(MICROS_PER_DAY)
+        .and_then(|micros| micros.checked_add(millis * 1000))
+        .map_or(Parsed::Invalid, Parsed::Value)
 }
 
 /// `I` (Visual FoxPro): int32 little-endian.
@@ -366,6 +369,11 @@ mod tests {
         t.extend_from_slice(&43_200_000i32.to_le_bytes());
         assert_eq!(fox_datetime(&t), Parsed::Value(946_728_000_000_000));
         assert_eq!(fox_datetime(&[0; 8]), Parsed::Blank);
+        // A day beyond what microseconds since 1970 can hold.
+        assert_eq!(
+            fox_datetime(&[0xFF, 0xFF, 0xFF, 0x7F, 0, 0, 0, 0]),
+            Parsed::Invalid
+        );
         assert_eq!(
             currency(&123_4567i64.to_le_bytes()),
             Parsed::Value(1_234_567)
