@@ -216,6 +216,23 @@ fn forced_encoding_wins_over_detection() {
 }
 
 #[test]
+fn dos_code_pages_are_read_when_named() {
+    // The label parser CSV shares with dBase takes the DOS pages too.
+    let cases: [(&str, &[u8], &str, &str); 3] = [
+        ("cp850", b"M\x81ller K\x94ln", "Müller Köln", "IBM850"),
+        ("cp437", b"caf\x82 \xb0", "café ░", "IBM437"),
+        ("mazovia", b"\x8f\x98 \x92\xa7", "ĄŚ łż", "Mazovia"),
+    ];
+    for (label, word, text, name) in cases {
+        let mut bytes = b"id,word,amount\n1,".to_vec();
+        bytes.extend_from_slice(word);
+        bytes.extend_from_slice(b",0.5\n");
+        let info = check_round_trip("dos.csv", &bytes, &[text], &["--encoding", label]);
+        assert_eq!(info["encoding"], name);
+    }
+}
+
+#[test]
 fn unknown_encoding_label_is_a_usage_error() {
     let dir = TestDir::new();
     dir.write("a.csv", "a\n1\n");
