@@ -186,12 +186,11 @@ impl ChunkDecoder<'_> {
         }
         let outcome = match (column.decoder, builder) {
             (D::Text, B::Utf8(b)) => {
-                let text = if self.keep_padding {
-                    bytes
-                } else {
-                    values::trim_padding(bytes)
-                };
-                self.append_str(text, b, counts);
+                self.append_text_field(bytes, b, counts);
+                Outcome::Appended
+            }
+            (D::MemoText, B::Utf8(b)) if bytes.is_empty() => {
+                b.append_null();
                 Outcome::Appended
             }
             (D::VarText | D::MemoText | D::Unknown, B::Utf8(b)) => {
@@ -244,14 +243,11 @@ impl ChunkDecoder<'_> {
             _ => unreachable!("--all-strings columns are text or binary"),
         };
         let text: Option<String> = match decoder {
-            D::Text if self.keep_padding => {
-                self.append_str(bytes, b, counts);
-                return Outcome::Appended;
-            }
             D::Text => {
-                self.append_str(values::trim_padding(bytes), b, counts);
+                self.append_text_field(bytes, b, counts);
                 return Outcome::Appended;
             }
+            D::MemoText if bytes.is_empty() => None,
             D::VarText | D::MemoText | D::Unknown => {
                 self.append_str(bytes, b, counts);
                 return Outcome::Appended;
@@ -280,6 +276,19 @@ impl ChunkDecoder<'_> {
             None => b.append_null(),
         }
         Outcome::Appended
+    }
+
+    /// A character field: its text without the trailing blanks (kept with
+    /// `--keep-padding`); a blank field is null, as an empty CSV cell is.
+    fn append_text_field(&self, bytes: &[u8], b: &mut StringBuilder, counts: &mut ChunkCounts) {
+        let trimmed = values::trim_padding(bytes);
+        if trimmed.is_empty() {
+            b.append_null();
+        } else if self.keep_padding {
+            self.append_str(bytes, b, counts);
+        } else {
+            self.append_str(trimmed, b, counts);
+        }
     }
 
     /// Decodes `bytes` in the table's code page into `builder`.

@@ -58,9 +58,12 @@ pub fn describe(
     Ok(Box::new(info))
 }
 
-/// Bytes of records decoded as one batch (and at most this many records).
-const CHUNK_BYTES: usize = 8 << 20;
-const CHUNK_RECORDS: usize = 64 * 1024;
+/// Bytes of records decoded as one batch (and at most this many records):
+/// a few chunks are in flight at once, raw and decoded.
+const CHUNK_BYTES: usize = 2 << 20;
+const CHUNK_RECORDS: usize = 16 * 1024;
+/// Tables of fewer bytes of records are decoded on one thread.
+const PARALLEL_FROM_BYTES: u64 = 16 << 20;
 /// Bytes of records read to choose the code page, and of their memo texts.
 const SAMPLE_BYTES: usize = 4 << 20;
 const SAMPLE_MEMO_BYTES: usize = 1 << 20;
@@ -220,7 +223,7 @@ enum Failure {
 
 /// Threads for `bytes` of records: one for small tables.
 fn threads(configured: usize, bytes: u64) -> usize {
-    if bytes < 2 * CHUNK_BYTES as u64 {
+    if bytes < PARALLEL_FROM_BYTES {
         return 1;
     }
     match configured {
