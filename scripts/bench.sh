@@ -4,20 +4,27 @@
 #   Access -> Parquet  against pyforge-cli 1.0.9, mdb-export (mdbtools; every table as CSV
 #                      to /dev/null) and a plain Jackcess read of every row (the floor);
 #   Excel -> Parquet   against pyforge-cli 1.0.9 and fastexcel + pyarrow (calamine into Arrow,
-#                      every sheet written with pyarrow.parquet.write_table, snappy).
+#                      every sheet written with pyarrow.parquet.write_table, snappy);
+#   dBase -> Parquet   against pyforge-cli 1.0.9 and dbfread + pyarrow (every record read with
+#                      dbfread into columns, one pyarrow Table, pyarrow.parquet.write_table,
+#                      snappy).
 #
 #   scripts/bench.sh                 # CSV: 1M rows, median of 3 runs (pyforge-cli: 1 run);
 #                                    # Access: 2 tables x 100,000 rows and 1 x 1,000,000 rows;
-#                                    # Excel: one .xlsx, sheets of 100,000 and 10,000 rows
-#   BENCH_ONLY=csv|access|excel scripts/bench.sh
+#                                    # Excel: one .xlsx, sheets of 100,000 and 10,000 rows;
+#                                    # dBase: tables of 100,000 and 1,000,000 records
+#   BENCH_ONLY=csv|access|excel|dbase scripts/bench.sh
 #   BENCH_BIG=1 scripts/bench.sh     # also a 10M-row CSV (pyforge + DuckDB only) to
 #                                    # check that pyforge's memory stays flat
 #
 # Environment:
-#   BENCH_ONLY=               csv, access or excel: run only that part
+#   BENCH_ONLY=               csv, access, excel or dbase: run only that part
 #   BENCH_ACCESS_ROWS=1000000 rows of the one-table Access database
 #   BENCH_ACCESS_CLI_BIG=0    1: run pyforge-cli 1.0.9 on the big Access database too
 #                             (about 2 min and 2 GB)
+#   BENCH_DBASE_ROWS=100000   records of the dBase table every tool converts
+#   BENCH_DBASE_BIG_ROWS=1000000  records of the big dBase table (pyforge's memory must stay flat)
+#   BENCH_DBASE_PEER_BIG=1    0: leave dbfread + pyarrow out on the big dBase table (about 15 s)
 #   BENCH_ROWS=1000000        rows of the main CSV
 #   BENCH_RUNS=3              runs per tool (the median is reported)
 #   BENCH_RUNS_SLOW=1         runs for pyforge-cli 1.0.9 (about 20 s per 1M rows)
@@ -30,14 +37,15 @@
 #                             .jars/ (scripts/fetch-jars.sh)
 #   PYFORGE_BASELINE_BIN=     another pyforge build (say, the last release, or main before a
 #                             change): measured beside PYFORGE_BIN on every input, in the
-#                             same run, as "pyforge baseline" (Excel: left out when that
-#                             build says Excel is not supported)
+#                             same run, as "pyforge baseline" (Excel, dBase: left out when
+#                             that build says the format is not supported)
 #
 # Wall time and peak RSS come from GNU time (`/usr/bin/time -f '%e %M'`): the peak RSS is
 # that of the largest single process of the tree (pyforge or its Java helper); startup
 # commands are timed with bash's EPOCHREALTIME (GNU time's %e has 10 ms steps).
 # Inputs and outputs live in .bench/ (git-ignored); peers in .peers/ (install-peers.sh); the
-# Excel workbook is written by scripts/gen_bench_xlsx.py with .peers/fastexcel's xlsxwriter.
+# Excel workbook is written by scripts/gen_bench_xlsx.py with .peers/fastexcel's xlsxwriter; the
+# dBase tables by scripts/gen_bench_dbf.py (plain Python), read back with .peers/dbfread's dbfread.
 # Exits non-zero if any tool fails or an output does not hold the expected rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,18 +60,22 @@ BIG_ROWS=${BENCH_BIG_ROWS:-10000000}
 ONLY=${BENCH_ONLY:-}
 ACCESS_ROWS=${BENCH_ACCESS_ROWS:-1000000}
 ACCESS_CLI_BIG=${BENCH_ACCESS_CLI_BIG:-0}
+DBASE_ROWS=${BENCH_DBASE_ROWS:-100000}
+DBASE_BIG_ROWS=${BENCH_DBASE_BIG_ROWS:-1000000}
+DBASE_PEER_BIG=${BENCH_DBASE_PEER_BIG:-1}
 PYFORGE=${PYFORGE_BIN:-target/release/pyforge}
 BASELINE=${PYFORGE_BASELINE_BIN:-}
 CLI=.peers/pyforge-cli/bin/pyforge
 DUCKPY=.peers/duckdb/bin/python
 XLPY=.peers/fastexcel/bin/python
+DBFPY=.peers/dbfread/bin/python
 B=.bench
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 part() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # PART: is it measured in this run?
 
-case $ONLY in '' | csv | access | excel) ;; *) die "BENCH_ONLY=$ONLY: csv, access or excel" ;; esac
+case $ONLY in '' | csv | access | excel | dbase) ;; *) die "BENCH_ONLY=$ONLY: csv, access, excel or dbase" ;; esac
 
 [ -x /usr/bin/time ] || die "GNU time is required at /usr/bin/time (apt-get install time)"
 [ -n "${EPOCHREALTIME:-}" ] || die "bash >= 5 is required (EPOCHREALTIME)"
@@ -137,6 +149,27 @@ bench_convert() {
     R_GROUP+=("$group"); R_NAME+=("$name"); R_RUNS+=("$runs"); R_ROWS+=("$rows"); R_OUT+=("$outdir"); R_LOG+=("$logf")
     R_WALL+=("$(printf '%s\n' "${walls[@]}" | median)")
     R_RSS+=("$(printf '%s\n' "${rsss[@]}" | median)")
+}
+
+# The baseline build on one input, as "pyforge baseline": GROUP OUTDIR ROWS INPUT
+# An older build may not read the format at all: one try tells. One that says "not supported"
+# is left out, with its message in BASELINE_SKIPPED[GROUP] for the report; any other failure
+# stops the run.
+declare -A BASELINE_SKIPPED=()
+bench_baseline() {
+    local group=$1 outdir=$2 rows=$3 input=$4 probe="$B/log.$1.baseline_probe"
+    [ -n "$BASELINE" ] || return 0
+    rm -rf "$outdir"; mkdir -p "$outdir"
+    if "$BASELINE" convert "$input" --output-dir "$outdir" --force >"$probe" 2>&1; then
+        bench_convert "$group" "pyforge baseline" "$RUNS" "$outdir" "$rows" -- \
+            "$BASELINE" convert "$input" --output-dir "$outdir" --force
+    elif grep -qi 'not supported' "$probe"; then
+        BASELINE_SKIPPED[$group]=$(grep -i -m 1 'not supported' "$probe" | sed 's/^[[:space:]]*//')
+        log "pyforge baseline left out: ${BASELINE_SKIPPED[$group]}"
+    else
+        log "pyforge baseline FAILED: $BASELINE convert $input"; tail -n 40 "$probe" >&2
+        exit 1
+    fi
 }
 
 # Startup: median wall (ms) of N runs, plus peak RSS of one more run.
@@ -299,27 +332,13 @@ for name in reader.sheet_names:
 PY
 
 EXCEL_ROWS=110000 # Orders 100,000 + Customers 10,000
-EXCEL_BASELINE_SKIPPED=
 if part excel; then
     XLSX=$(gen_xlsx)
     XSTEM=$(basename "$XLSX" .xlsx)
     log "input: $XLSX ($(du -h "$XLSX" | cut -f1))"
     bench_convert excel pyforge "$RUNS" "$B/excel-pyforge" "$EXCEL_ROWS" -- \
         "$PYFORGE" convert "$XLSX" --output-dir "$B/excel-pyforge" --force
-    if [ -n "$BASELINE" ]; then
-        # An older build may not read Excel at all: one try tells.
-        rm -rf "$B/excel-baseline"; mkdir -p "$B/excel-baseline"
-        if "$BASELINE" convert "$XLSX" --output-dir "$B/excel-baseline" --force >"$B/log.excel.baseline_probe" 2>&1; then
-            bench_convert excel "pyforge baseline" "$RUNS" "$B/excel-baseline" "$EXCEL_ROWS" -- \
-                "$BASELINE" convert "$XLSX" --output-dir "$B/excel-baseline" --force
-        elif grep -qi 'not supported' "$B/log.excel.baseline_probe"; then
-            EXCEL_BASELINE_SKIPPED=$(grep -i -m 1 'not supported' "$B/log.excel.baseline_probe" | sed 's/^[[:space:]]*//')
-            log "pyforge baseline left out: $EXCEL_BASELINE_SKIPPED"
-        else
-            log "pyforge baseline FAILED: $BASELINE convert $XLSX"; tail -n 40 "$B/log.excel.baseline_probe" >&2
-            exit 1
-        fi
-    fi
+    bench_baseline excel "$B/excel-baseline" "$EXCEL_ROWS" "$XLSX"
     # --separate: one file per sheet, as pyforge writes them, and no "Enter choice [1]:" prompt
     # (1.0.9 asks when sheets share their columns; these do not, and stdin is /dev/null anyway).
     bench_convert excel "pyforge-cli 1.0.9" "$RUNS_SLOW" "$B/excel-pyforge-cli" "$EXCEL_ROWS" -- \
@@ -331,6 +350,89 @@ if part excel; then
         [ "${R_GROUP[$i]}" = excel ] || continue
         n=$(find "${R_OUT[$i]}" -type f -name '*.parquet' | wc -l)
         [ "$n" = 2 ] || { log "${R_NAME[$i]}: $n Parquet files in ${R_OUT[$i]}, want 2 (one per sheet)"; exit 1; }
+    done
+fi
+
+# --- dBase conversions -------------------------------------------------------------
+# The tables come from scripts/gen_bench_dbf.py (plain Python, fixed seed), regenerated when
+# missing or when the generator changed. Every new table is read back with dbfread, which must
+# count the live records the generator says it wrote; that count is kept in FILE.live.
+gen_dbf() { # ROWS -> prints the path
+    local rows=$1 f="$B/bench_dbase_$1.dbf" stamp said counted
+    stamp="$rows $(cksum < scripts/gen_bench_dbf.py)"
+    if [ ! -s "$f" ] || [ ! -s "$f.live" ] || [ "$(cat "$f.stamp" 2>/dev/null)" != "$stamp" ]; then
+        log "generating $f ($rows records)"
+        rm -f "$f" "$f.stamp" "$f.live"
+        said=$(python3 scripts/gen_bench_dbf.py "$rows" "$f.tmp.dbf")
+        counted=$("$DBFPY" - "$f.tmp.dbf" <<'PY'
+import sys
+from dbfread import DBF
+table = DBF(sys.argv[1], recfactory=None)  # encoding from the language driver byte (cp1252)
+live = sum(1 for _ in table)
+deleted = sum(1 for _ in table.deleted)
+print(f"records={table.header.numrecords} deleted={deleted} live={live}")
+PY
+        )
+        [ "$said" = "$counted" ] || die "$f: the generator says '$said', dbfread reads '$counted'"
+        mv "$f.tmp.dbf" "$f"
+        printf '%s\n' "${said##*live=}" > "$f.live"
+        printf '%s\n' "$stamp" > "$f.stamp"
+    fi
+    printf '%s\n' "$f"
+}
+# dbfread + pyarrow: every record read with dbfread into one list per field, one pyarrow Table
+# (types inferred from the Python values), written as snappy Parquet: IN OUTDIR
+cat > "$B/dbfread_convert.py" <<'PY'
+import os, sys
+from dbfread import DBF
+import pyarrow as pa
+import pyarrow.parquet as pq
+src, out = sys.argv[1:3]
+stem = os.path.splitext(os.path.basename(src))[0]
+table = DBF(src, recfactory=None)  # records as (name, value) pairs; encoding from the header
+columns = [[] for _ in table.field_names]
+appends = [c.append for c in columns]
+for items in table:  # live records only
+    for append, (_, value) in zip(appends, items):
+        append(value)
+arrow = pa.table(dict(zip(table.field_names, columns)))
+pq.write_table(arrow, os.path.join(out, f"{stem}.parquet"), compression="snappy")
+print(f"{stem}: {arrow.num_rows} rows")
+PY
+
+# bench_dbase GROUP DBF ROWS CLI (1: pyforge-cli too) PEER_RUNS (0: no dbfread + pyarrow)
+bench_dbase() {
+    local group=$1 dbf=$2 rows=$3 cli=$4 peer_runs=$5 stem
+    stem=$(basename "$dbf" .dbf)
+    bench_convert "$group" pyforge "$RUNS" "$B/$group-pyforge" "$rows" -- \
+        "$PYFORGE" convert "$dbf" --output-dir "$B/$group-pyforge" --force
+    bench_baseline "$group" "$B/$group-baseline" "$rows" "$dbf"
+    # OUTPUT is a directory; 1.0.9 writes OUTPUT/<stem>.parquet. It asks nothing for a .dbf
+    # (stdin is /dev/null anyway); --force, since it silently does nothing when OUTPUT exists.
+    if [ "$cli" = 1 ]; then
+        bench_convert "$group" "pyforge-cli 1.0.9" "$RUNS_SLOW" "$B/$group-pyforge-cli" "$rows" -- \
+            "$CLI" convert "$dbf" "$B/$group-pyforge-cli/${stem}_parquet" --format parquet --force </dev/null
+    fi
+    if [ "$peer_runs" -gt 0 ]; then
+        bench_convert "$group" "dbfread + pyarrow" "$peer_runs" "$B/$group-dbfread" "$rows" -- \
+            "$DBFPY" "$B/dbfread_convert.py" "$dbf" "$B/$group-dbfread"
+    fi
+}
+
+if part dbase; then
+    DBF_SMALL=$(gen_dbf "$DBASE_ROWS")
+    DBF_SMALL_LIVE=$(cat "$DBF_SMALL.live")
+    DBF_BIG=$(gen_dbf "$DBASE_BIG_ROWS")
+    DBF_BIG_LIVE=$(cat "$DBF_BIG.live")
+    log "inputs: $DBF_SMALL ($(du -h "$DBF_SMALL" | cut -f1)), $DBF_BIG ($(du -h "$DBF_BIG" | cut -f1))"
+    bench_dbase dbase "$DBF_SMALL" "$DBF_SMALL_LIVE" 1 "$RUNS"
+    if [ "$DBASE_PEER_BIG" = 1 ]; then big_peer=$RUNS_SLOW; else big_peer=0; fi
+    bench_dbase dbase-big "$DBF_BIG" "$DBF_BIG_LIVE" 0 "$big_peer"
+    # Every tool must have written one file (the row totals are checked in the report).
+    for i in "${!R_NAME[@]}"; do
+        case ${R_GROUP[$i]} in dbase | dbase-big) ;; *) continue ;; esac
+        n=$(find "${R_OUT[$i]}" -type f -name '*.parquet' | wc -l)
+        [ "$n" = 1 ] || { log "${R_NAME[$i]} (${R_GROUP[$i]}): $n Parquet files in ${R_OUT[$i]}, want 1"; exit 1; }
     done
 fi
 
@@ -426,12 +528,40 @@ if part excel; then
     echo "## pyforge benchmark: Excel → Parquet"
     echo
     echo "- input: \`$XLSX\`, $(awk -v b="$(stat -c %s "$XLSX")" 'BEGIN { printf "%.1f MB", b / 1048576 }') (scripts/gen_bench_xlsx.py, xlsxwriter, shared strings): sheets Orders 100,000 rows and Customers 10,000 rows, 7 columns each (int id, float amount with 2-3 % empty, date, date-time with 5-10 % empty, short text, boolean, category)"
-    [ -z "$BASELINE" ] || echo "- pyforge baseline: \`$BASELINE\`, $("$BASELINE" --version 2>&1 | head -n 1)${EXCEL_BASELINE_SKIPPED:+; left out: $EXCEL_BASELINE_SKIPPED}"
+    [ -z "$BASELINE" ] || echo "- pyforge baseline: \`$BASELINE\`, $("$BASELINE" --version 2>&1 | head -n 1)${BASELINE_SKIPPED[excel]:+; left out: ${BASELINE_SKIPPED[excel]}}"
     echo "- pyforge: $("$PYFORGE" --version 2>&1 | head -n 1); pyforge-cli: $("$CLI" --version 2>&1 | head -n 1) (openpyxl); $("$XLPY" -c 'import fastexcel, pyarrow; print("fastexcel", fastexcel.__version__, "+ pyarrow", pyarrow.__version__)')"
     echo "- commands: \`pyforge convert IN --output-dir DIR --force\`; \`pyforge-cli convert IN DIR --format parquet --separate --force < /dev/null\`; fastexcel + pyarrow: for every sheet \`fastexcel.read_excel(IN).load_sheet(name).to_arrow()\` then \`pyarrow.parquet.write_table(..., compression=\"snappy\")\` from Python (its time includes Python start-up and imports); every tool writes one file per sheet"
     echo "- machine: $(nproc) cores, load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     table excel
+fi
+if part dbase; then
+    mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
+    echo
+    echo "## pyforge benchmark: dBase → Parquet"
+    echo
+    echo "- inputs (scripts/gen_bench_dbf.py, dBase III 0x03, language driver 0x03 = cp1252, 10 fields: ID N(10,0), NAME C(40), CITY C(25), AMOUNT N(12,2) 3 % blank, QTY N(6,0), ORDERED D 2 % blank, ACTIVE L with 2 % '?', NOTE C(60) 70 % blank, RATE N(8,4), CODE C(8); about 1 % of records deleted):"
+    echo "  \`$DBF_SMALL\` $DBASE_ROWS records ($DBF_SMALL_LIVE live), $(mb "$DBF_SMALL"); \`$DBF_BIG\` $DBASE_BIG_ROWS records ($DBF_BIG_LIVE live), $(mb "$DBF_BIG")"
+    [ -z "$BASELINE" ] || echo "- pyforge baseline: \`$BASELINE\`, $("$BASELINE" --version 2>&1 | head -n 1)${BASELINE_SKIPPED[dbase]:+; left out: ${BASELINE_SKIPPED[dbase]}}"
+    echo "- pyforge: $("$PYFORGE" --version 2>&1 | head -n 1); pyforge-cli: $("$CLI" --version 2>&1 | head -n 1) (dbfread + pandas); $("$DBFPY" -c 'import dbfread, pyarrow; print("dbfread", dbfread.__version__, "+ pyarrow", pyarrow.__version__)')"
+    echo "- commands: \`pyforge convert IN --output-dir DIR --force\`; \`pyforge-cli convert IN DIR --format parquet --force < /dev/null\`; dbfread + pyarrow: every record of \`dbfread.DBF(IN)\` into one list per field, \`pyarrow.table(...)\`, \`pyarrow.parquet.write_table(..., compression=\"snappy\")\` from Python (its time includes Python start-up and imports); every tool writes one file, of the live records"
+    echo "- machine: $(nproc) cores, load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "### $DBASE_ROWS records"
+    echo
+    table dbase
+    echo
+    echo "### $DBASE_BIG_ROWS records"
+    echo
+    table dbase-big
+    small='' large=''
+    for i in "${!R_NAME[@]}"; do
+        [ "${R_NAME[$i]}" = pyforge ] || continue
+        case ${R_GROUP[$i]} in dbase) small=${R_RSS[$i]} ;; dbase-big) large=${R_RSS[$i]} ;; esac
+    done
+    echo
+    awk -v s="$small" -v l="$large" -v a="$DBASE_ROWS" -v b="$DBASE_BIG_ROWS" 'BEGIN {
+        printf "pyforge peak RSS: %.0f MB at %d records, %.0f MB at %d records (×%.2f for ×%.0f the records)\n", s / 1024, a, l / 1024, b, l / s, b / a }'
 fi
 echo
 echo "### startup (median of $STARTUP_RUNS)"

@@ -6,6 +6,8 @@
 #   .peers/duckdb       python3 + duckdb + pyarrow (reference writer, and row counting)
 #   .peers/fastexcel    python3 + fastexcel + pyarrow (Excel -> Arrow -> Parquet peer) and
 #                       xlsxwriter (writes the Excel benchmark workbook, scripts/gen_bench_xlsx.py)
+#   .peers/dbfread      python3 + dbfread + pyarrow (dBase -> Arrow -> Parquet peer; also checks
+#                       the dBase benchmark tables, scripts/gen_bench_dbf.py)
 # Idempotent: a peer that already works is left alone; a broken one is rebuilt.
 # Non-interactive (no stdin needed); works as root and under CI=true.
 #
@@ -17,6 +19,7 @@
 #   DUCKDB_SPEC      pip requirement(s) for the duckdb venv (default: "duckdb pyarrow")
 #   FASTEXCEL_SPEC   pip requirement(s) for the fastexcel venv
 #                    (default: "fastexcel pyarrow xlsxwriter")
+#   DBFREAD_SPEC     pip requirement(s) for the dbfread venv (default: "dbfread pyarrow")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +28,7 @@ PYFORGE_CLI_SPEC=${PYFORGE_CLI_SPEC:-pyforge-cli==1.0.9}
 PYFORGE_CLI_VERSION=${PYFORGE_CLI_SPEC##*==}
 DUCKDB_SPEC=${DUCKDB_SPEC:-duckdb pyarrow}
 FASTEXCEL_SPEC=${FASTEXCEL_SPEC:-fastexcel pyarrow xlsxwriter}
+DBFREAD_SPEC=${DBFREAD_SPEC:-dbfread pyarrow}
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_ROOT_USER_ACTION=ignore
 
@@ -84,34 +88,28 @@ else
     log "pyforge-cli ready: $("$dir/bin/pyforge" --version)"
 fi
 
-# --- duckdb + pyarrow ------------------------------------------------------
-dir=$PEERS/duckdb
-check_duckdb='import duckdb, pyarrow.parquet; print("duckdb", duckdb.__version__, "pyarrow", pyarrow.__version__)'
-if [ -x "$dir/bin/python" ] && "$dir/bin/python" -c "$check_duckdb" >/dev/null 2>&1; then
-    log "duckdb already installed in $dir ($("$dir/bin/python" -c "$check_duckdb"))"
-else
+# A peer in its own venv with the machine's python3: NAME SPEC CHECK, where
+# SPEC is a list of requirements and CHECK a Python line that imports them
+# and prints their versions.
+python_peer() {
+    local name=$1 spec=$2 check=$3 dir=$PEERS/$1 py
+    if [ -x "$dir/bin/python" ] && "$dir/bin/python" -c "$check" >/dev/null 2>&1; then
+        log "$name already installed in $dir ($("$dir/bin/python" -c "$check"))"
+        return
+    fi
     py=${PYTHON3:-python3}
     command -v "$py" >/dev/null 2>&1 || die "$py not found"
-    log "installing $DUCKDB_SPEC into $dir (Python: $("$py" -V 2>&1))"
+    log "installing $spec into $dir (Python: $("$py" -V 2>&1))"
     make_venv "$dir" "$py"
-    # shellcheck disable=SC2086 # DUCKDB_SPEC is a list of requirements
-    "$dir/bin/python" -m pip install -q $DUCKDB_SPEC || die "pip install $DUCKDB_SPEC failed"
-    "$dir/bin/python" -c "$check_duckdb" >/dev/null || die "duckdb/pyarrow do not import in $dir"
-    log "duckdb ready: $("$dir/bin/python" -c "$check_duckdb")"
-fi
+    # shellcheck disable=SC2086 # spec is a list of requirements
+    "$dir/bin/python" -m pip install -q $spec || die "pip install $spec failed"
+    "$dir/bin/python" -c "$check" >/dev/null || die "$spec do not import in $dir"
+    log "$name ready: $("$dir/bin/python" -c "$check")"
+}
 
-# --- fastexcel + pyarrow (and xlsxwriter) ------------------------------------
-dir=$PEERS/fastexcel
-check_fastexcel='import fastexcel, pyarrow.parquet, xlsxwriter; print("fastexcel", fastexcel.__version__, "pyarrow", pyarrow.__version__, "xlsxwriter", xlsxwriter.__version__)'
-if [ -x "$dir/bin/python" ] && "$dir/bin/python" -c "$check_fastexcel" >/dev/null 2>&1; then
-    log "fastexcel already installed in $dir ($("$dir/bin/python" -c "$check_fastexcel"))"
-else
-    py=${PYTHON3:-python3}
-    command -v "$py" >/dev/null 2>&1 || die "$py not found"
-    log "installing $FASTEXCEL_SPEC into $dir (Python: $("$py" -V 2>&1))"
-    make_venv "$dir" "$py"
-    # shellcheck disable=SC2086 # FASTEXCEL_SPEC is a list of requirements
-    "$dir/bin/python" -m pip install -q $FASTEXCEL_SPEC || die "pip install $FASTEXCEL_SPEC failed"
-    "$dir/bin/python" -c "$check_fastexcel" >/dev/null || die "fastexcel/pyarrow/xlsxwriter do not import in $dir"
-    log "fastexcel ready: $("$dir/bin/python" -c "$check_fastexcel")"
-fi
+python_peer duckdb "$DUCKDB_SPEC" \
+    'import duckdb, pyarrow.parquet; print("duckdb", duckdb.__version__, "pyarrow", pyarrow.__version__)'
+python_peer fastexcel "$FASTEXCEL_SPEC" \
+    'import fastexcel, pyarrow.parquet, xlsxwriter; print("fastexcel", fastexcel.__version__, "pyarrow", pyarrow.__version__, "xlsxwriter", xlsxwriter.__version__)'
+python_peer dbfread "$DBFREAD_SPEC" \
+    'import dbfread, pyarrow.parquet; print("dbfread", dbfread.__version__, "pyarrow", pyarrow.__version__)'
