@@ -9,7 +9,7 @@ use std::sync::Arc;
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
-use crate::formats::csv::{CsvOptions, CsvTable};
+use crate::formats::csv::{CsvError, CsvOptions, CsvTable};
 use crate::formats::excel::ExcelOptions;
 use crate::formats::{FormatError, Stop, TableName, TableSink};
 use crate::progress::NoProgress;
@@ -34,13 +34,7 @@ pub fn csv(bytes: &[u8]) {
         return;
     };
     let _ = table.schema();
-    if let Ok(batches) = table.batches(Arc::new(NoProgress)) {
-        for batch in batches {
-            if batch.is_err() {
-                break;
-            }
-        }
-    }
+    let _ = table.for_each_batch(Arc::new(NoProgress), |_| Ok::<(), CsvError>(()));
 }
 
 /// Reads `bytes` as a workbook: every sheet, both passes, every batch built

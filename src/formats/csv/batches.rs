@@ -2,16 +2,14 @@
 //!
 //! A batch holds at most [`BATCH_ROWS`] rows or [`BATCH_BYTES`] bytes of cell
 //! text, so wide or long rows cannot blow up memory. UTF-8 files are read in
-//! parallel: pass 1 noted where every chunk of rows starts, so each worker
-//! seeks to its chunk and builds that batch on its own, while the caller
-//! writes finished batches in order. Other encodings are decoded as a stream
-//! and read sequentially.
+//! parallel (`crate::parallel`): pass 1 noted where every chunk of rows
+//! starts, so each worker seeks to its chunk and builds that batch on its
+//! own, while the caller writes finished batches in order. Other encodings
+//! are decoded as a stream and read sequentially.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread::JoinHandle;
+use std::sync::Arc;
 
 use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
@@ -32,51 +30,36 @@ pub const BATCH_BYTES: usize = 32 * 1024 * 1024;
 /// Cells the column builders of a batch reserve room for at the start.
 const BUILDER_CELLS: usize = 1 << 20;
 
-/// Chunks a worker may run ahead of the one the caller waits for, per worker.
-const LOOKAHEAD_PER_WORKER: usize = 2;
-
-/// An iterator of record batches over a scanned file, in file order.
-pub struct CsvBatches {
-    inner: Inner,
-}
-
-enum Inner {
-    Sequential(Box<Sequential>),
-    Parallel(Parallel),
-}
-
-impl CsvBatches {
-    pub(super) fn new(table: &CsvTable, progress: ProgressRef) -> Result<CsvBatches, CsvError> {
-        progress.start("writing", table.bytes);
-        let threads = match table.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        };
-        let layout = Arc::new(Layout::of(table));
-        let inner = if table.encoding.is_utf8() && threads > 1 && table.chunks.len() > 1 {
-            Inner::Parallel(Parallel::start(
-                layout,
-                table.chunks.clone(),
-                threads.min(table.chunks.len()),
-                table.encoding.bom_len as u64,
-                progress,
-            ))
-        } else {
-            Inner::Sequential(Box::new(Sequential::open(table, layout, progress)?))
-        };
-        Ok(CsvBatches { inner })
+/// Runs the second pass over `table`: every batch, in file order, into
+/// `consume`. Stops at the first error, of the file or of `consume`.
+pub(super) fn for_each_batch<E>(
+    table: &CsvTable,
+    progress: ProgressRef,
+    mut consume: impl FnMut(RecordBatch) -> Result<(), E>,
+) -> Result<(), E>
+where
+    E: From<CsvError> + Send,
+{
+    progress.start("writing", table.bytes);
+    let threads = match table.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let layout = Layout::of(table);
+    if table.encoding.is_utf8() && threads > 1 && table.chunks.len() > 1 {
+        let bom_len = table.encoding.bom_len as u64;
+        return crate::parallel::map_in_order(
+            threads.min(table.chunks.len()),
+            table.chunks.iter().map(Ok),
+            |chunk| read_chunk(&layout, chunk, bom_len, progress.clone()).map_err(E::from),
+            consume,
+        );
     }
-}
-
-impl Iterator for CsvBatches {
-    type Item = Result<RecordBatch, CsvError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match &mut self.inner {
-            Inner::Sequential(s) => s.next(),
-            Inner::Parallel(p) => p.next(),
-        }
+    let mut sequential = Sequential::open(table, layout, progress)?;
+    while let Some(batch) = sequential.next() {
+        consume(batch?)?;
     }
+    Ok(())
 }
 
 /// What every batch of one table shares.
@@ -163,7 +146,7 @@ fn finish_batch(layout: &Layout, builders: &mut [ColumnBuilder]) -> Result<Recor
 
 /// One reader over the decoded stream, from the first data row on.
 struct Sequential {
-    layout: Arc<Layout>,
+    layout: Layout,
     reader: csv::Reader<Box<dyn std::io::Read + Send>>,
     record: csv::ByteRecord,
     builders: Vec<ColumnBuilder>,
@@ -177,7 +160,7 @@ struct Sequential {
 impl Sequential {
     fn open(
         table: &CsvTable,
-        layout: Arc<Layout>,
+        layout: Layout,
         progress: ProgressRef,
     ) -> Result<Sequential, CsvError> {
         let file = File::open(&table.path)?;
@@ -233,128 +216,6 @@ impl Sequential {
             self.done = true;
         }
         result.transpose()
-    }
-}
-
-/// Workers that build the batches of chunks, handed back in file order.
-struct Parallel {
-    shared: Arc<Shared>,
-    workers: Vec<JoinHandle<()>>,
-    total: usize,
-    next: usize,
-}
-
-struct Shared {
-    state: Mutex<State>,
-    changed: Condvar,
-}
-
-struct State {
-    next_to_take: usize,
-    next_to_yield: usize,
-    finished: BTreeMap<usize, Result<RecordBatch, CsvError>>,
-    cancelled: bool,
-}
-
-impl Parallel {
-    fn start(
-        layout: Arc<Layout>,
-        chunks: Vec<Chunk>,
-        threads: usize,
-        bom_len: u64,
-        progress: ProgressRef,
-    ) -> Parallel {
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State {
-                next_to_take: 0,
-                next_to_yield: 0,
-                finished: BTreeMap::new(),
-                cancelled: false,
-            }),
-            changed: Condvar::new(),
-        });
-        let chunks = Arc::new(chunks);
-        let window = threads * LOOKAHEAD_PER_WORKER;
-        let workers = (0..threads)
-            .map(|_| {
-                let (shared, chunks, layout, progress) = (
-                    shared.clone(),
-                    chunks.clone(),
-                    layout.clone(),
-                    progress.clone(),
-                );
-                std::thread::spawn(move || {
-                    while let Some(index) = shared.take(chunks.len(), window) {
-                        let batch = read_chunk(&layout, &chunks[index], bom_len, progress.clone());
-                        shared.put(index, batch);
-                    }
-                })
-            })
-            .collect();
-        Parallel {
-            total: chunks.len(),
-            shared,
-            workers,
-            next: 0,
-        }
-    }
-
-    fn next(&mut self) -> Option<Result<RecordBatch, CsvError>> {
-        if self.next >= self.total {
-            return None;
-        }
-        let mut state = self.shared.state.lock().expect("batch state");
-        let result = loop {
-            if let Some(result) = state.finished.remove(&self.next) {
-                break result;
-            }
-            state = self.shared.changed.wait(state).expect("batch state");
-        };
-        state.next_to_yield += 1;
-        self.next += 1;
-        if result.is_err() {
-            state.cancelled = true;
-            self.next = self.total;
-        }
-        drop(state);
-        self.shared.changed.notify_all();
-        Some(result)
-    }
-}
-
-impl Shared {
-    /// The next chunk to build, waiting while workers are too far ahead.
-    fn take(&self, total: usize, window: usize) -> Option<usize> {
-        let mut state = self.state.lock().expect("batch state");
-        loop {
-            if state.cancelled || state.next_to_take >= total {
-                return None;
-            }
-            if state.next_to_take < state.next_to_yield + window {
-                state.next_to_take += 1;
-                return Some(state.next_to_take - 1);
-            }
-            state = self.changed.wait(state).expect("batch state");
-        }
-    }
-
-    fn put(&self, index: usize, batch: Result<RecordBatch, CsvError>) {
-        self.state
-            .lock()
-            .expect("batch state")
-            .finished
-            .insert(index, batch);
-        self.changed.notify_all();
-    }
-}
-
-impl Drop for Parallel {
-    fn drop(&mut self) {
-        self.shared.state.lock().expect("batch state").cancelled = true;
-        self.shared.changed.notify_all();
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
     }
 }
 

@@ -36,11 +36,10 @@ impl InputFormat for Csv {
         let table = CsvTable::open(input, &options.csv, progress.clone()).map_err(failure)?;
         tables.begin(TableName::whole(&table_name(input)), &table.schema(), None)?;
         let mut rows = 0;
-        for batch in table.batches(progress.clone()).map_err(failure)? {
-            let batch = batch.map_err(failure)?;
+        table.for_each_batch(progress.clone(), |batch| {
             rows += batch.num_rows() as u64;
-            tables.write(batch)?;
-        }
+            tables.write(batch).map_err(ReadError::from)
+        })?;
         tables.end(rows, None)?;
         Ok(ReadSummary {
             notes: notes(&table),
@@ -59,6 +58,12 @@ fn table_name(input: &Path) -> String {
 
 fn failure(error: CsvError) -> FormatError {
     FormatError::new(&error, error.hint().map(str::to_string))
+}
+
+impl From<CsvError> for ReadError {
+    fn from(error: CsvError) -> ReadError {
+        ReadError::Failed(failure(error))
+    }
 }
 
 /// What the reader mended or chose that the user should know.

@@ -29,7 +29,6 @@ use std::sync::Arc;
 
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
-pub use batches::CsvBatches;
 pub use encoding::{EncodingSource, TextEncoding, Utf8Evidence};
 pub use sniff::Dialect;
 pub use values::{ColumnType, DateOrder};
@@ -281,9 +280,14 @@ impl CsvTable {
         Arc::new(Schema::new(fields))
     }
 
-    /// Runs the second pass.
-    pub fn batches(&self, progress: ProgressRef) -> Result<CsvBatches, CsvError> {
-        CsvBatches::new(self, progress)
+    /// Runs the second pass: every batch, in file order, into `consume`,
+    /// until the file or `consume` fails.
+    pub fn for_each_batch<E: From<CsvError> + Send>(
+        &self,
+        progress: ProgressRef,
+        consume: impl FnMut(arrow_array::RecordBatch) -> Result<(), E>,
+    ) -> Result<(), E> {
+        batches::for_each_batch(self, progress, consume)
     }
 }
 

@@ -173,17 +173,13 @@ pub fn read_table(
     );
     let mut counts = ChunkCounts::default();
     let mut rows = 0u64;
-    let inputs = std::iter::from_fn(|| {
-        chunks
-            .next_chunk()
-            .map_err(|e| Failure::Read(DbaseError::Io(e)))
-            .transpose()
-    });
-    let result = crate::parallel::map_in_order(
+    let inputs = std::iter::from_fn(|| chunks.next_chunk().map_err(DbaseError::Io).transpose())
+        .map(|chunk| chunk.map_err(ReadError::from));
+    crate::parallel::map_in_order(
         threads,
         inputs,
         |chunk| {
-            let decoded = decoder.decode(&chunk).map_err(Failure::Read);
+            let decoded = decoder.decode(&chunk).map_err(ReadError::from);
             progress.advance(chunk.len() as u64);
             decoded
         },
@@ -191,16 +187,11 @@ pub fn read_table(
             counts.add(&chunk_counts);
             rows += batch.num_rows() as u64;
             if batch.num_rows() > 0 {
-                tables.write(batch).map_err(|_| Failure::Stopped)?;
+                tables.write(batch)?;
             }
             Ok(())
         },
-    );
-    match result {
-        Ok(()) => {}
-        Err(Failure::Stopped) => return Err(ReadError::Stopped),
-        Err(Failure::Read(e)) => return Err(failure(&e).into()),
-    }
+    )?;
     let damage = table.span.is_truncated().then(|| {
         format!(
             "the file ends after record {} of the {} its header states (truncated)",
@@ -212,13 +203,6 @@ pub fn read_table(
         notes: notes(&table, &counts),
         retries: 0,
     })
-}
-
-/// Why the decoding of chunks ended early.
-enum Failure {
-    Read(DbaseError),
-    /// The sink said stop.
-    Stopped,
 }
 
 /// Threads for `bytes` of records: one for small tables.
@@ -234,6 +218,12 @@ fn threads(configured: usize, bytes: u64) -> usize {
 
 fn failure(error: &DbaseError) -> FormatError {
     FormatError::new(error, error.hint())
+}
+
+impl From<DbaseError> for ReadError {
+    fn from(error: DbaseError) -> ReadError {
+        ReadError::Failed(failure(&error))
+    }
 }
 
 /// The file's last byte (the end marker, usually).
