@@ -26,8 +26,8 @@ use crate::formats::charset::Charset;
 pub struct ChunkCounts {
     /// Values that did not fit their declared type, per column.
     pub invalid: Vec<u64>,
-    /// Memo values read as null because the memo file is missing, per column.
-    pub memo_missing: Vec<u64>,
+    /// Memo values read as null because the memo file is missing.
+    pub memo_missing: u64,
     /// Characters the code page has no mapping for.
     pub unmapped_characters: u64,
     pub deleted: u64,
@@ -38,7 +38,7 @@ pub struct ChunkCounts {
 impl ChunkCounts {
     pub fn add(&mut self, other: &ChunkCounts) {
         add_each(&mut self.invalid, &other.invalid);
-        add_each(&mut self.memo_missing, &other.memo_missing);
+        self.memo_missing += other.memo_missing;
         self.unmapped_characters += other.unmapped_characters;
         self.deleted += other.deleted;
         self.unusual_flags += other.unusual_flags;
@@ -73,7 +73,6 @@ impl ChunkDecoder<'_> {
         let records = chunk.len() / self.stride;
         let mut counts = ChunkCounts {
             invalid: vec![0; self.columns.len()],
-            memo_missing: vec![0; self.columns.len()],
             ..ChunkCounts::default()
         };
         let mut builders: Vec<ColumnBuilder> = self
@@ -117,7 +116,7 @@ impl ChunkDecoder<'_> {
                 match outcome {
                     Outcome::Appended => {}
                     Outcome::Invalid => counts.invalid[index] += 1,
-                    Outcome::MemoMissing => counts.memo_missing[index] += 1,
+                    Outcome::MemoMissing => counts.memo_missing += 1,
                 }
             }
         }

@@ -79,8 +79,6 @@ pub struct DbaseTable {
     pub memo: Option<MemoFile>,
     /// Memo fields, when the table has some.
     pub memo_fields: usize,
-    /// The memo file is missing and `--ignore-missing-memo` was given.
-    pub memo_missing: bool,
     pub options: DbaseOptions,
 }
 
@@ -97,11 +95,11 @@ impl DbaseTable {
             .iter()
             .filter(|f| fields::stored_in_memo(f, header.version.family))
             .count();
-        let (memo, memo_missing) = match memo_fields {
-            0 => (None, false),
+        let memo = match memo_fields {
+            0 => None,
             count => match MemoFile::find(path, &header) {
-                Some(memo_path) => (Some(MemoFile::open(&memo_path, &header)?), false),
-                None if options.ignore_missing_memo => (None, true),
+                Some(memo_path) => Some(MemoFile::open(&memo_path, &header)?),
+                None if options.ignore_missing_memo => None,
                 None => {
                     return Err(DbaseError::MissingMemo {
                         expected: expected_memo_path(path, &header),
@@ -121,9 +119,13 @@ impl DbaseTable {
             columns,
             memo,
             memo_fields,
-            memo_missing,
             options: options.clone(),
         })
+    }
+
+    /// The table has memo fields and no memo file (`--ignore-missing-memo`).
+    pub fn memo_missing(&self) -> bool {
+        self.memo_fields > 0 && self.memo.is_none()
     }
 
     /// The name the table goes by: the file's stem.
@@ -147,7 +149,7 @@ pub fn read_table(
     tables: &mut dyn TableSink,
     progress: &ProgressRef,
 ) -> Result<ReadSummary, ReadError> {
-    let table = DbaseTable::open(input, options).map_err(|e| failure(&e))?;
+    let table = DbaseTable::open(input, options)?;
     let schema = table.schema(all_strings);
     let name = table.name();
     tables.begin(TableName::whole(&name), &schema, None)?;
@@ -162,15 +164,12 @@ pub fn read_table(
         keep_padding: options.keep_padding,
         include_deleted: options.include_deleted,
     };
-    let file = File::open(input).map_err(|e| failure(&DbaseError::Io(e)))?;
+    let file = File::open(input).map_err(DbaseError::Io)?;
     let chunk_bytes = CHUNK_BYTES.min(CHUNK_RECORDS * table.span.stride);
     let mut chunks = RecordChunks::new(file, table.header.header_length, &table.span, chunk_bytes)
-        .map_err(|e| failure(&DbaseError::Io(e)))?;
-    progress.start("reading", table.span.present * table.span.stride as u64);
-    let threads = threads(
-        options.threads,
-        table.span.present * table.span.stride as u64,
-    );
+        .map_err(DbaseError::Io)?;
+    progress.start("reading", table.span.bytes());
+    let threads = threads(options.threads, table.span.bytes());
     let mut counts = ChunkCounts::default();
     let mut rows = 0u64;
     let inputs = std::iter::from_fn(|| chunks.next_chunk().map_err(DbaseError::Io).transpose())
@@ -361,10 +360,10 @@ fn notes(table: &DbaseTable, counts: &ChunkCounts) -> Vec<String> {
             ));
         }
     }
-    let missing: u64 = counts.memo_missing.iter().sum();
-    if table.memo_missing {
+    if table.memo_missing() {
         notes.push(format!(
-            "warning: the memo file is missing: {missing} memo value(s) read as null (--ignore-missing-memo)"
+            "the memo file is missing: {} memo value(s) read as null (--ignore-missing-memo)",
+            counts.memo_missing
         ));
     }
     notes

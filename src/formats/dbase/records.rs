@@ -44,6 +44,11 @@ impl RecordSpan {
         }
     }
 
+    /// The bytes of the records present.
+    pub fn bytes(&self) -> u64 {
+        self.present * self.stride as u64
+    }
+
     /// The file ends before the records its header states.
     pub fn is_truncated(&self) -> bool {
         self.present < self.stated
