@@ -7,24 +7,31 @@
 #                      every sheet written with pyarrow.parquet.write_table, snappy);
 #   dBase -> Parquet   against pyforge-cli 1.0.9 and dbfread + pyarrow (every record read with
 #                      dbfread into columns, one pyarrow Table, pyarrow.parquet.write_table,
-#                      snappy).
+#                      snappy);
+#   XML -> Parquet     against pyforge-cli 1.0.9 and pandas (pandas.read_xml(IN, xpath="//order",
+#                      parser="lxml"), DataFrame.to_parquet with pyarrow).
 #
 #   scripts/bench.sh                 # CSV: 1M rows, median of 3 runs (pyforge-cli: 1 run);
 #                                    # Access: 2 tables x 100,000 rows and 1 x 1,000,000 rows;
 #                                    # Excel: one .xlsx, sheets of 100,000 and 10,000 rows;
-#                                    # dBase: tables of 100,000 and 1,000,000 records
-#   BENCH_ONLY=csv|access|excel|dbase scripts/bench.sh
+#                                    # dBase: tables of 100,000 and 1,000,000 records;
+#                                    # XML: documents of 100,000 and 1,000,000 orders
+#   BENCH_ONLY=csv|access|excel|dbase|xml scripts/bench.sh
 #   BENCH_BIG=1 scripts/bench.sh     # also a 10M-row CSV (pyforge + DuckDB only) to
 #                                    # check that pyforge's memory stays flat
 #
 # Environment:
-#   BENCH_ONLY=               csv, access, excel or dbase: run only that part
+#   BENCH_ONLY=               csv, access, excel, dbase or xml: run only that part
 #   BENCH_ACCESS_ROWS=1000000 rows of the one-table Access database
 #   BENCH_ACCESS_CLI_BIG=0    1: run pyforge-cli 1.0.9 on the big Access database too
 #                             (about 2 min and 2 GB)
 #   BENCH_DBASE_ROWS=100000   records of the dBase table every tool converts
 #   BENCH_DBASE_BIG_ROWS=1000000  records of the big dBase table (pyforge's memory must stay flat)
 #   BENCH_DBASE_PEER_BIG=1    0: leave dbfread + pyarrow out on the big dBase table (about 15 s)
+#   BENCH_XML_ORDERS=100000   orders of the XML document every tool converts
+#   BENCH_XML_BIG_ORDERS=1000000  orders of the big XML document (pyforge's memory must stay flat;
+#                             pyforge-cli 1.0.9 is left out there)
+#   BENCH_XML_PEER_BIG=1      0: leave pandas out on the big XML document (about 1 min and 9 GB)
 #   BENCH_ROWS=1000000        rows of the main CSV
 #   BENCH_RUNS=3              runs per tool (the median is reported)
 #   BENCH_RUNS_SLOW=1         runs for pyforge-cli 1.0.9 (about 20 s per 1M rows)
@@ -37,7 +44,7 @@
 #                             .jars/ (scripts/fetch-jars.sh)
 #   PYFORGE_BASELINE_BIN=     another pyforge build (say, the last release, or main before a
 #                             change): measured beside PYFORGE_BIN on every input, in the
-#                             same run, as "pyforge baseline" (Excel, dBase: left out when
+#                             same run, as "pyforge baseline" (Excel, dBase, XML: left out when
 #                             that build says the format is not supported)
 #
 # Wall time and peak RSS come from GNU time (`/usr/bin/time -f '%e %M'`): the peak RSS is
@@ -45,7 +52,8 @@
 # commands are timed with bash's EPOCHREALTIME (GNU time's %e has 10 ms steps).
 # Inputs and outputs live in .bench/ (git-ignored); peers in .peers/ (install-peers.sh); the
 # Excel workbook is written by scripts/gen_bench_xlsx.py with .peers/fastexcel's xlsxwriter; the
-# dBase tables by scripts/gen_bench_dbf.py (plain Python), read back with .peers/dbfread's dbfread.
+# dBase tables by scripts/gen_bench_dbf.py (plain Python), read back with .peers/dbfread's dbfread;
+# the XML documents by scripts/gen_bench_xml.py (plain Python), checked with Python's expat.
 # Exits non-zero if any tool fails or an output does not hold the expected rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,19 +71,23 @@ ACCESS_CLI_BIG=${BENCH_ACCESS_CLI_BIG:-0}
 DBASE_ROWS=${BENCH_DBASE_ROWS:-100000}
 DBASE_BIG_ROWS=${BENCH_DBASE_BIG_ROWS:-1000000}
 DBASE_PEER_BIG=${BENCH_DBASE_PEER_BIG:-1}
+XML_ORDERS=${BENCH_XML_ORDERS:-100000}
+XML_BIG_ORDERS=${BENCH_XML_BIG_ORDERS:-1000000}
+XML_PEER_BIG=${BENCH_XML_PEER_BIG:-1}
 PYFORGE=${PYFORGE_BIN:-target/release/pyforge}
 BASELINE=${PYFORGE_BASELINE_BIN:-}
 CLI=.peers/pyforge-cli/bin/pyforge
 DUCKPY=.peers/duckdb/bin/python
 XLPY=.peers/fastexcel/bin/python
 DBFPY=.peers/dbfread/bin/python
+PDPY=.peers/pandas/bin/python
 B=.bench
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 part() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # PART: is it measured in this run?
 
-case $ONLY in '' | csv | access | excel | dbase) ;; *) die "BENCH_ONLY=$ONLY: csv, access, excel or dbase" ;; esac
+case $ONLY in '' | csv | access | excel | dbase | xml) ;; *) die "BENCH_ONLY=$ONLY: csv, access, excel, dbase or xml" ;; esac
 
 [ -x /usr/bin/time ] || die "GNU time is required at /usr/bin/time (apt-get install time)"
 [ -n "${EPOCHREALTIME:-}" ] || die "bash >= 5 is required (EPOCHREALTIME)"
@@ -436,6 +448,87 @@ if part dbase; then
     done
 fi
 
+# --- XML conversions ---------------------------------------------------------------
+# The documents come from scripts/gen_bench_xml.py (plain Python, fixed seed), regenerated when
+# missing or when the generator changed. Every new document is parsed once with Python's expat
+# (it must be well-formed) and must hold ORDERS <order> elements.
+gen_xml() { # ORDERS -> prints the path
+    local orders=$1 f="$B/bench_xml_$1.xml" stamp counted
+    stamp="$orders $(cksum < scripts/gen_bench_xml.py)"
+    if [ ! -s "$f" ] || [ "$(cat "$f.stamp" 2>/dev/null)" != "$stamp" ]; then
+        log "generating $f ($orders orders)"
+        rm -f "$f" "$f.stamp"
+        python3 scripts/gen_bench_xml.py "$orders" "$f.tmp.xml"
+        counted=$(python3 - "$f.tmp.xml" <<'PY'
+import sys
+from xml.parsers import expat
+orders = 0
+def start(name, attrs):
+    global orders
+    if name == "order":
+        orders += 1
+p = expat.ParserCreate()
+p.StartElementHandler = start
+with open(sys.argv[1], "rb") as f:
+    p.ParseFile(f)
+print(orders)
+PY
+        ) || die "$f.tmp.xml: not well-formed XML"
+        [ "$counted" = "$orders" ] || die "$f: $counted <order> elements, want $orders"
+        mv "$f.tmp.xml" "$f"
+        printf '%s\n' "$stamp" > "$f.stamp"
+    fi
+    printf '%s\n' "$f"
+}
+# pandas: the whole document read with lxml, one row per <order> (its attributes and its
+# children's text; customer and items have no text of their own), written with pyarrow (snappy,
+# pandas' default): IN OUTDIR
+cat > "$B/pandas_xml_convert.py" <<'PY'
+import os, sys
+import pandas as pd
+src, out = sys.argv[1:3]
+stem = os.path.splitext(os.path.basename(src))[0]
+df = pd.read_xml(src, xpath="//order", parser="lxml")
+df.to_parquet(os.path.join(out, f"{stem}.parquet"), engine="pyarrow")
+print(f"{stem}: {len(df)} rows")
+PY
+
+# bench_xml GROUP XML ROWS CLI (1: pyforge-cli too) PEER_RUNS (0: no pandas)
+bench_xml() {
+    local group=$1 xml=$2 rows=$3 cli=$4 peer_runs=$5 stem
+    stem=$(basename "$xml" .xml)
+    bench_convert "$group" pyforge "$RUNS" "$B/$group-pyforge" "$rows" -- \
+        "$PYFORGE" convert "$xml" --output-dir "$B/$group-pyforge" --force
+    bench_baseline "$group" "$B/$group-baseline" "$rows" "$xml"
+    # OUTPUT is the .parquet file, as for a CSV; --force, since 1.0.9 silently does nothing
+    # (exit 0) when OUTPUT exists. It asks nothing without --preview-schema (stdin is /dev/null
+    # anyway). It writes one row per order too, every value a string, but keeps only the last
+    # <item> of an order (each item's columns overwrite the one before).
+    if [ "$cli" = 1 ]; then
+        bench_convert "$group" "pyforge-cli 1.0.9" "$RUNS_SLOW" "$B/$group-pyforge-cli" "$rows" -- \
+            "$CLI" convert "$xml" "$B/$group-pyforge-cli/$stem.parquet" --format parquet --force </dev/null
+    fi
+    if [ "$peer_runs" -gt 0 ]; then
+        bench_convert "$group" "pandas (lxml) + pyarrow" "$peer_runs" "$B/$group-pandas" "$rows" -- \
+            "$PDPY" "$B/pandas_xml_convert.py" "$xml" "$B/$group-pandas"
+    fi
+}
+
+if part xml; then
+    XML_SMALL=$(gen_xml "$XML_ORDERS")
+    XML_BIG=$(gen_xml "$XML_BIG_ORDERS")
+    log "inputs: $XML_SMALL ($(du -h "$XML_SMALL" | cut -f1)), $XML_BIG ($(du -h "$XML_BIG" | cut -f1))"
+    bench_xml xml "$XML_SMALL" "$XML_ORDERS" 1 "$RUNS"
+    if [ "$XML_PEER_BIG" = 1 ]; then big_peer=$RUNS_SLOW; else big_peer=0; fi
+    bench_xml xml-big "$XML_BIG" "$XML_BIG_ORDERS" 0 "$big_peer"
+    # Every tool must have written one file (the row totals are checked in the report).
+    for i in "${!R_NAME[@]}"; do
+        case ${R_GROUP[$i]} in xml | xml-big) ;; *) continue ;; esac
+        n=$(find "${R_OUT[$i]}" -type f -name '*.parquet' | wc -l)
+        [ "$n" = 1 ] || { log "${R_NAME[$i]} (${R_GROUP[$i]}): $n Parquet files in ${R_OUT[$i]}, want 1"; exit 1; }
+    done
+fi
+
 # --- startup ------------------------------------------------------------------
 log "startup: $STARTUP_RUNS runs each"
 bench_startup "pyforge --version" -- "$PYFORGE" --version
@@ -480,6 +573,7 @@ table() { # GROUP
             "$ratio" "$(awk -v b="$bytes" 'BEGIN { print b / 1048576 }')" "$check" "$types"
     done
 }
+mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MB", b / 1048576 }'; } # FILE -> its size
 
 if part csv; then
     echo
@@ -536,7 +630,6 @@ if part excel; then
     table excel
 fi
 if part dbase; then
-    mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
     echo
     echo "## pyforge benchmark: dBase → Parquet"
     echo
@@ -562,6 +655,33 @@ if part dbase; then
     echo
     awk -v s="$small" -v l="$large" -v a="$DBASE_ROWS" -v b="$DBASE_BIG_ROWS" 'BEGIN {
         printf "pyforge peak RSS: %.0f MB at %d records, %.0f MB at %d records (×%.2f for ×%.0f the records)\n", s / 1024, a, l / 1024, b, l / s, b / a }'
+fi
+if part xml; then
+    echo
+    echo "## pyforge benchmark: XML → Parquet"
+    echo
+    echo "- inputs (scripts/gen_bench_xml.py, UTF-8, one order a line: \`<order id status>\` with date, customer (id; name, a quarter of them non-ASCII: é, ü, ß, 中文; email; address: street, city, zip with leading zeros in 1 of 10, country), items (1-4 \`<item sku>\` with name, qty, price), total, paid, and in 20 % a note with \`&amp;\` / \`&lt;\`):"
+    echo "  \`$XML_SMALL\` $XML_ORDERS orders, $(mb "$XML_SMALL"); \`$XML_BIG\` $XML_BIG_ORDERS orders, $(mb "$XML_BIG")"
+    [ -z "$BASELINE" ] || echo "- pyforge baseline: \`$BASELINE\`, $("$BASELINE" --version 2>&1 | head -n 1)${BASELINE_SKIPPED[xml]:+; left out: ${BASELINE_SKIPPED[xml]}}"
+    echo "- pyforge: $("$PYFORGE" --version 2>&1 | head -n 1); pyforge-cli: $("$CLI" --version 2>&1 | head -n 1) (xml.etree + pandas); $("$PDPY" -c 'import pandas, lxml.etree, pyarrow; print("pandas", pandas.__version__, "+ lxml", lxml.etree.__version__, "+ pyarrow", pyarrow.__version__)')"
+    echo "- commands: \`pyforge convert IN --output-dir DIR --force\`; \`pyforge-cli convert IN DIR/STEM.parquet --format parquet --force < /dev/null\`; pandas: \`pandas.read_xml(IN, xpath=\"//order\", parser=\"lxml\")\` then \`DataFrame.to_parquet(OUT, engine=\"pyarrow\")\` (snappy) from Python (its time includes Python start-up and imports); every tool writes one file, one row per order"
+    echo "- machine: $(nproc) cores, load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "### $XML_ORDERS orders"
+    echo
+    table xml
+    echo
+    echo "### $XML_BIG_ORDERS orders"
+    echo
+    table xml-big
+    small='' large=''
+    for i in "${!R_NAME[@]}"; do
+        [ "${R_NAME[$i]}" = pyforge ] || continue
+        case ${R_GROUP[$i]} in xml) small=${R_RSS[$i]} ;; xml-big) large=${R_RSS[$i]} ;; esac
+    done
+    echo
+    awk -v s="$small" -v l="$large" -v a="$XML_ORDERS" -v b="$XML_BIG_ORDERS" 'BEGIN {
+        printf "pyforge peak RSS: %.0f MB at %d orders, %.0f MB at %d orders (×%.2f for ×%.0f the orders)\n", s / 1024, a, l / 1024, b, l / s, b / a }'
 fi
 echo
 echo "### startup (median of $STARTUP_RUNS)"

@@ -8,6 +8,8 @@
 #                       xlsxwriter (writes the Excel benchmark workbook, scripts/gen_bench_xlsx.py)
 #   .peers/dbfread      python3 + dbfread + pyarrow (dBase -> Arrow -> Parquet peer; also checks
 #                       the dBase benchmark tables, scripts/gen_bench_dbf.py)
+#   .peers/pandas       python3 + pandas + lxml + pyarrow, pinned (XML -> DataFrame -> Parquet
+#                       peer: pandas.read_xml with the lxml parser, to_parquet with pyarrow)
 # Idempotent: a peer that already works is left alone; a broken one is rebuilt.
 # Non-interactive (no stdin needed); works as root and under CI=true.
 #
@@ -20,6 +22,8 @@
 #   FASTEXCEL_SPEC   pip requirement(s) for the fastexcel venv
 #                    (default: "fastexcel pyarrow xlsxwriter")
 #   DBFREAD_SPEC     pip requirement(s) for the dbfread venv (default: "dbfread pyarrow")
+#   PANDAS_SPEC      pip requirement(s) for the pandas venv
+#                    (default: "pandas==3.1.1 lxml==6.2.1 pyarrow==26.0.1")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +33,8 @@ PYFORGE_CLI_VERSION=${PYFORGE_CLI_SPEC##*==}
 DUCKDB_SPEC=${DUCKDB_SPEC:-duckdb pyarrow}
 FASTEXCEL_SPEC=${FASTEXCEL_SPEC:-fastexcel pyarrow xlsxwriter}
 DBFREAD_SPEC=${DBFREAD_SPEC:-dbfread pyarrow}
+# Pinned: the XML figures compare against these exact versions (wheels for CPython 3.11).
+PANDAS_SPEC=${PANDAS_SPEC:-pandas==3.1.1 lxml==6.2.1 pyarrow==26.0.1}
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_ROOT_USER_ACTION=ignore
 
@@ -113,3 +119,9 @@ python_peer fastexcel "$FASTEXCEL_SPEC" \
     'import fastexcel, pyarrow.parquet, xlsxwriter; print("fastexcel", fastexcel.__version__, "pyarrow", pyarrow.__version__, "xlsxwriter", xlsxwriter.__version__)'
 python_peer dbfread "$DBFREAD_SPEC" \
     'import dbfread, pyarrow.parquet; print("dbfread", dbfread.__version__, "pyarrow", pyarrow.__version__)'
+# The check also asks for the pinned versions (NAME==VERSION in the spec), so that a venv left by
+# an older pin is rebuilt.
+python_peer pandas "$PANDAS_SPEC" "import importlib.metadata as md, pandas, lxml.etree, pyarrow.parquet
+pins = [r.split('==', 1) for r in '$PANDAS_SPEC'.split() if '==' in r]
+assert all(md.version(n) == v for n, v in pins), 'not the pinned versions'
+print('pandas', pandas.__version__, 'lxml', lxml.etree.__version__, 'pyarrow', pyarrow.__version__)"

@@ -126,13 +126,7 @@ pub struct ConvertArgs {
     pub allow_partial: bool,
 
     #[command(flatten)]
-    pub csv: CsvArgs,
-
-    #[command(flatten)]
-    pub excel: ExcelArgs,
-
-    #[command(flatten)]
-    pub dbase: DbaseArgs,
+    pub reader: ReaderArgs,
 
     /// Write each group of sheets with the same columns as one file with a `sheet` column.
     #[arg(long, help_heading = "Excel options", conflicts_with = "separate")]
@@ -141,6 +135,26 @@ pub struct ConvertArgs {
     /// Write every sheet to its own file (the default; accepted for pyforge-cli compatibility).
     #[arg(long, help_heading = "Excel options")]
     pub separate: bool,
+
+    /// Print each XML input's record path and columns, then exit (0) without converting.
+    #[arg(long, help_heading = "XML options")]
+    pub preview_schema: bool,
+}
+
+/// How to read each format: the flags convert, info and validate share.
+#[derive(Debug, Clone, Args)]
+pub struct ReaderArgs {
+    #[command(flatten)]
+    pub csv: CsvArgs,
+
+    #[command(flatten)]
+    pub excel: ExcelArgs,
+
+    #[command(flatten)]
+    pub dbase: DbaseArgs,
+
+    #[command(flatten)]
+    pub xml: XmlArgs,
 
     #[command(flatten)]
     pub access: AccessArgs,
@@ -194,6 +208,83 @@ pub struct DbaseArgs {
     pub include_deleted: bool,
 }
 
+/// How to flatten XML documents: shared by convert, info and validate.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "XML options")]
+pub struct XmlArgs {
+    /// The elements that become rows, as a path from the root (`/orders/order`). Default: the
+    /// shallowest repeated element with children or attributes (`info` shows the runners-up).
+    /// The attributes and leaf children of the enclosing elements are carried onto each row.
+    #[arg(long, value_name = "PATH")]
+    pub record_path: Option<String>,
+
+    /// Column names: `conservative` by the path below the record (`customer_address_city`,
+    /// `@id`), `moderate` by the shortest unique end of that path, `aggressive` one column
+    /// per child of the record, nested content as JSON text.
+    #[arg(long, value_enum, default_value_t = FlattenArg::Conservative)]
+    pub flatten_strategy: FlattenArg,
+
+    /// Elements repeated inside a record: `expand` a typed list column (an array in Spark),
+    /// `concatenate` the values joined by --separator, `json_string` a JSON array as text.
+    #[arg(long, value_enum, default_value_t = ArrayArg::Expand)]
+    pub array_handling: ArrayArg,
+
+    /// What joins repeated values under `--array-handling concatenate`.
+    #[arg(long, value_name = "TEXT", default_value = "; ")]
+    pub separator: String,
+
+    /// Namespace prefixes in names and paths: `preserve` (dc:creator), `strip` (creator),
+    /// `prefix` (dc_creator).
+    #[arg(long, value_enum, default_value_t = NamespaceArg::Preserve)]
+    pub namespace_handling: NamespaceArg,
+
+    /// Bytes that entity references may expand to in one document (billion laughs and
+    /// quadratic blowups stop here).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::formats::xml::Limits::DEFAULT.entity_expansion)]
+    pub max_entity_expansion: u64,
+
+    /// How deep entities may refer to other entities (`&a;` whose text holds `&b;` is 2).
+    #[arg(long, value_name = "N", default_value_t = crate::formats::xml::Limits::DEFAULT.entity_depth)]
+    pub max_entity_depth: u32,
+
+    /// How deep elements may nest.
+    #[arg(long, value_name = "N", default_value_t = crate::formats::xml::Limits::DEFAULT.depth)]
+    pub max_depth: u32,
+
+    /// Attributes one element may have.
+    #[arg(long, value_name = "N", default_value_t = crate::formats::xml::Limits::DEFAULT.attributes)]
+    pub max_attributes: u32,
+
+    /// Bytes of one text, attribute value or tag (and so of one value in a column).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::formats::xml::Limits::DEFAULT.text_bytes)]
+    pub max_text_bytes: u64,
+
+    /// Distinct element and attribute paths in one document (each may become a column).
+    #[arg(long, value_name = "N", default_value_t = crate::formats::xml::Limits::DEFAULT.paths)]
+    pub max_paths: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FlattenArg {
+    Conservative,
+    Moderate,
+    Aggressive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ArrayArg {
+    Expand,
+    Concatenate,
+    JsonString,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NamespaceArg {
+    Preserve,
+    Strip,
+    Prefix,
+}
+
 /// Which tables of an Access database, its password, and the reader.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Access options")]
@@ -237,19 +328,7 @@ pub struct InfoArgs {
     pub format: InfoFormat,
 
     #[command(flatten)]
-    pub csv: CsvArgs,
-
-    #[command(flatten)]
-    pub excel: ExcelArgs,
-
-    #[command(flatten)]
-    pub dbase: DbaseArgs,
-
-    #[command(flatten)]
-    pub access: AccessArgs,
-
-    #[command(flatten)]
-    pub jvm: JvmArgs,
+    pub reader: ReaderArgs,
 }
 
 #[derive(Debug, Args)]
@@ -263,19 +342,7 @@ pub struct ValidateArgs {
     pub json: bool,
 
     #[command(flatten)]
-    pub csv: CsvArgs,
-
-    #[command(flatten)]
-    pub excel: ExcelArgs,
-
-    #[command(flatten)]
-    pub dbase: DbaseArgs,
-
-    #[command(flatten)]
-    pub access: AccessArgs,
-
-    #[command(flatten)]
-    pub jvm: JvmArgs,
+    pub reader: ReaderArgs,
 }
 
 #[derive(Debug, Args)]
@@ -431,9 +498,10 @@ pub struct CsvArgs {
     #[arg(short, long, value_parser = parse::delimiter)]
     pub delimiter: Option<u8>,
 
-    /// Text encoding of CSV and dBase files: a WHATWG label (utf-8, utf-16le, windows-1252,
+    /// Text encoding of CSV, dBase and XML files: a WHATWG label (utf-8, utf-16le, windows-1252,
     /// big5, ...), a code page (cp437, cp850, cp852, cp866, 1251) or mazovia. Default: detected
-    /// (dBase: the file's language driver, checked against its text).
+    /// (dBase: the file's language driver, checked against its text; XML: its byte-order mark
+    /// or declaration).
     #[arg(short, long, help_heading = "Text options")]
     pub encoding: Option<String>,
 

@@ -449,6 +449,8 @@ pub enum Value {
     /// A decimal: its unscaled value and scale.
     Dec(i128, i8),
     Bytes(Vec<u8>),
+    /// A list column's entries.
+    List(Vec<Value>),
 }
 
 pub use Value::Null;
@@ -633,6 +635,9 @@ fn array_values(array: &dyn Array) -> Vec<Value> {
                 DataType::Utf8 => Value::Str(array.as_string::<i32>().value(i).to_string()),
                 DataType::LargeUtf8 => Value::Str(array.as_string::<i64>().value(i).to_string()),
                 DataType::Utf8View => Value::Str(array.as_string_view().value(i).to_string()),
+                DataType::List(_) => {
+                    Value::List(array_values(array.as_list::<i32>().value(i).as_ref()))
+                }
                 other => panic!("unexpected column type {other:?} in pyforge output"),
             }
         })

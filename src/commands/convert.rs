@@ -135,10 +135,69 @@ pub fn run(args: &ConvertArgs, quiet: bool) -> ExitCode {
         Some(Err(code)) => return code,
         None => None,
     };
+    if args.preview_schema {
+        return preview_schema(args, paths, output_dir);
+    }
     match prepare(args, paths, output_dir) {
         Ok((plan, settings)) => execute(args, quiet, plan, settings),
         Err(usage) => usage.exit(),
     }
+}
+
+/// `--preview-schema`: each XML input's record path and columns on stdout,
+/// nothing written, no question asked. Exits 1 when an input cannot be read.
+fn preview_schema(
+    args: &ConvertArgs,
+    paths: Vec<std::path::PathBuf>,
+    output_dir: Option<std::path::PathBuf>,
+) -> ExitCode {
+    let request = PlanRequest {
+        paths,
+        output_dir,
+        text_output: None,
+        force: true,
+        skip_existing: false,
+    };
+    let plan = match convert::plan(&request) {
+        Ok(plan) => plan,
+        Err(e) => {
+            return UsageError {
+                hint: e.hint().map(str::to_string),
+                message: e.to_string(),
+            }
+            .exit()
+        }
+    };
+    let options = match read_options(&args.reader, args.all_strings) {
+        Ok(options) => options,
+        Err(usage) => return usage.exit(),
+    };
+    let mut failed = false;
+    for job in &plan.jobs {
+        if job.format.id() != "xml" {
+            crate::diagnostics::warning(
+                &job.input,
+                "--preview-schema shows XML documents only: left alone",
+            );
+            continue;
+        }
+        match crate::formats::xml::preview_schema(&job.input, &options.xml, args.all_strings) {
+            Ok(text) => print!("{}\n{text}", job.input.display()),
+            Err(error) => {
+                crate::diagnostics::error(Some(&job.input), &error.message, error.hint.as_deref());
+                failed = true;
+            }
+        }
+    }
+    for rejected in &plan.rejected {
+        crate::diagnostics::error(
+            Some(&rejected.input),
+            &rejected.reason,
+            rejected.hint.as_deref(),
+        );
+        failed = true;
+    }
+    ExitCode::from(if failed { super::EXIT_FAILED } else { 0 })
 }
 
 fn prepare(
@@ -169,14 +228,7 @@ fn prepare(
         None => cpus,
     };
     // Inputs converted at once share the CPUs for their own parallel reading.
-    let mut read = read_options(
-        &args.csv,
-        &args.excel,
-        &args.dbase,
-        &args.jvm,
-        &args.access,
-        args.all_strings,
-    )?;
+    let mut read = read_options(&args.reader, args.all_strings)?;
     read.excel.combine = args.combine;
     if read.csv.threads == 0 {
         read.csv.threads = (cpus / jobs.min(plan.jobs.len()).max(1)).max(1);
@@ -324,7 +376,7 @@ fn print_report(report: &InputReport, quiet: bool) {
                 );
             }
             for note in notes {
-                diagnostics::warning(&report.input, note);
+                eprintln!("  note: {note}");
             }
         }
         Outcome::Failed { error, hint } => {

@@ -11,14 +11,7 @@ use crate::diagnostics;
 use crate::formats::{Format, FormatError, Header};
 
 pub fn run(args: &InfoArgs) -> ExitCode {
-    let options = match read_options(
-        &args.csv,
-        &args.excel,
-        &args.dbase,
-        &args.jvm,
-        &args.access,
-        false,
-    ) {
+    let options = match read_options(&args.reader, false) {
         Ok(options) => options,
         Err(usage) => return usage.exit(),
     };

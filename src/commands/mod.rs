@@ -16,6 +16,7 @@ use crate::formats::access::AccessSelection;
 use crate::formats::csv::CsvOptions;
 use crate::formats::dbase::DbaseOptions;
 use crate::formats::excel::{ExcelOptions, HeaderChoice};
+use crate::formats::xml::XmlOptions;
 use crate::jvm::protocol::Engine;
 use crate::settings;
 
@@ -117,17 +118,14 @@ pub fn csv_options(args: &CsvArgs, all_strings: bool) -> Result<CsvOptions, Usag
 
 /// What the readers are told, from the flags every reading subcommand has.
 pub fn read_options(
-    csv: &CsvArgs,
-    excel: &crate::cli::ExcelArgs,
-    dbase: &crate::cli::DbaseArgs,
-    jvm: &crate::cli::JvmArgs,
-    access: &crate::cli::AccessArgs,
+    args: &crate::cli::ReaderArgs,
     all_strings: bool,
 ) -> Result<crate::formats::ReadOptions, UsageError> {
-    let csv = csv_options(csv, all_strings)?;
+    let csv = csv_options(&args.csv, all_strings)?;
+    let dbase = &args.dbase;
     Ok(crate::formats::ReadOptions {
         all_strings,
-        excel: excel_options(excel, csv.no_header),
+        excel: excel_options(&args.excel, csv.no_header),
         dbase: DbaseOptions {
             encoding: csv.encoding,
             ignore_missing_memo: dbase.ignore_missing_memo,
@@ -135,9 +133,53 @@ pub fn read_options(
             include_deleted: dbase.include_deleted,
             threads: csv.threads,
         },
+        xml: xml_options(&args.xml, csv.encoding)?,
         csv,
-        jvm: jvm_settings(jvm)?,
-        access: access.selection(),
+        jvm: jvm_settings(&args.jvm)?,
+        access: args.access.selection(),
+    })
+}
+
+/// How to flatten XML documents.
+fn xml_options(
+    xml: &crate::cli::XmlArgs,
+    encoding: Option<crate::formats::charset::Charset>,
+) -> Result<XmlOptions, UsageError> {
+    use crate::cli::{ArrayArg, FlattenArg, NamespaceArg};
+    use crate::formats::xml::{ArrayHandling, Flatten, Limits, Namespaces, RecordPath};
+    let record_path = match &xml.record_path {
+        None => None,
+        Some(text) => Some(RecordPath::parse(text).map_err(|message| UsageError {
+            message: format!("--record-path {text}: {message}"),
+            hint: Some("write it from the root, as `info` shows it: /orders/order".into()),
+        })?),
+    };
+    Ok(XmlOptions {
+        record_path,
+        flatten: match xml.flatten_strategy {
+            FlattenArg::Conservative => Flatten::Conservative,
+            FlattenArg::Moderate => Flatten::Moderate,
+            FlattenArg::Aggressive => Flatten::Aggressive,
+        },
+        arrays: match xml.array_handling {
+            ArrayArg::Expand => ArrayHandling::Expand,
+            ArrayArg::Concatenate => ArrayHandling::Concatenate(xml.separator.clone()),
+            ArrayArg::JsonString => ArrayHandling::JsonString,
+        },
+        namespaces: match xml.namespace_handling {
+            NamespaceArg::Preserve => Namespaces::Preserve,
+            NamespaceArg::Strip => Namespaces::Strip,
+            NamespaceArg::Prefix => Namespaces::Prefix,
+        },
+        encoding,
+        limits: Limits {
+            entity_expansion: xml.max_entity_expansion,
+            entity_depth: xml.max_entity_depth,
+            depth: xml.max_depth,
+            attributes: xml.max_attributes,
+            text_bytes: xml.max_text_bytes,
+            paths: xml.max_paths,
+        },
     })
 }
 

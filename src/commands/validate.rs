@@ -83,14 +83,7 @@ impl FileReport {
 }
 
 pub fn run(args: &ValidateArgs) -> ExitCode {
-    let options = match read_options(
-        &args.csv,
-        &args.excel,
-        &args.dbase,
-        &args.jvm,
-        &args.access,
-        false,
-    ) {
+    let options = match read_options(&args.reader, false) {
         Ok(options) => options,
         Err(usage) => return usage.exit(),
     };

@@ -203,10 +203,10 @@ fn is_hidden(path: &Path) -> bool {
 
 /// The output path for `input` in `dir` (pyforge-cli 1.0.9's names).
 fn default_output(input: &Path, format: Format, text: bool, dir: &Path) -> PathBuf {
-    let stem = input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
+    let stem = match format.stem(input) {
+        stem if stem.is_empty() => "output".to_string(),
+        stem => stem,
+    };
     let name = match (format.layout(), text) {
         (_, true) => format!("{stem}.txt"),
         (OutputLayout::File, false) => format!("{stem}.parquet"),

@@ -17,6 +17,8 @@ mod interface;
 #[cfg(test)]
 mod seam_probe;
 mod title_block;
+pub mod typed_text;
+pub mod xml;
 
 use std::path::Path;
 
@@ -41,6 +43,8 @@ pub struct ReadOptions {
     pub jvm: crate::jvm::setup::JvmSettings,
     /// Tables, password and engine (Access).
     pub access: access::AccessSelection,
+    /// Record path, column names, lists, namespaces and limits (XML).
+    pub xml: xml::XmlOptions,
 }
 
 /// How a format's output is laid out (pyforge-cli 1.0.9's layout).
@@ -94,16 +98,7 @@ static REGISTRY: &[&FormatEntry] = &[
     &excel::FORMAT,
     &dbase::FORMAT,
     &access::FORMAT,
-    &FormatEntry {
-        id: "xml",
-        name: "XML",
-        extensions: &["xml"],
-        description: "XML documents, flattened to rows",
-        layout: OutputLayout::File,
-        text_by_default: false,
-        needs_local_copy: false,
-        reader: None,
-    },
+    &xml::FORMAT,
     &FormatEntry {
         id: "pdf",
         name: "PDF",
@@ -118,6 +113,32 @@ static REGISTRY: &[&FormatEntry] = &[
     &seam_probe::FORMAT,
 ];
 
+/// The one of `extensions` (lower case, no dot) `path`'s name ends with.
+fn matching_extension(path: &Path, extensions: &[&'static str]) -> Option<&'static str> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    extensions.iter().copied().find(|extension| {
+        name.len() > extension.len() + 1
+            && name.ends_with(extension)
+            && name.as_bytes()[name.len() - extension.len() - 1] == b'.'
+    })
+}
+
+/// `path`'s file name without the one of `extensions` it ends with (else
+/// without its last extension).
+pub fn stem_without(path: &Path, extensions: &[&'static str]) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match matching_extension(path, extensions) {
+        Some(extension) => name[..name.len() - extension.len() - 1].to_string(),
+        None => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or(name),
+    }
+}
+
 /// An input format: a handle on its registry entry.
 #[derive(Clone, Copy)]
 pub struct Format(&'static FormatEntry);
@@ -128,10 +149,24 @@ impl Format {
         REGISTRY.iter().map(|entry| Format(entry))
     }
 
-    /// The format of `path`, from its extension (case-insensitive).
+    /// The format of `path`, from its extension (case-insensitive; the
+    /// longest wins, so `orders.xml.gz` is XML).
     pub fn of(path: &Path) -> Option<Format> {
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        Format::all().find(|f| f.0.extensions.contains(&extension.as_str()))
+        Format::all()
+            .filter_map(|f| f.matching_extension(path).map(|e| (e.len(), f)))
+            .max_by_key(|(length, _)| *length)
+            .map(|(_, format)| format)
+    }
+
+    /// The extension of this format `path` ends with, if any.
+    fn matching_extension(&self, path: &Path) -> Option<&'static str> {
+        matching_extension(path, self.0.extensions)
+    }
+
+    /// `path`'s file name without this format's extension (`orders.xml.gz`
+    /// gives `orders`): what outputs are named after.
+    pub fn stem(&self, path: &Path) -> String {
+        stem_without(path, self.0.extensions)
     }
 
     /// The format of a file named explicitly on the command line: there,
@@ -237,6 +272,13 @@ mod tests {
         assert_eq!(id_of("x.tsv"), Some("csv"));
         assert_eq!(id_of("db.accdb"), Some("access"));
         assert_eq!(id_of("noext"), None);
+        assert_eq!(id_of("orders.XML.gz"), Some("xml"));
+        assert_eq!(id_of("orders.xml.bz2"), Some("xml"));
+        assert_eq!(id_of("archive.gz"), None);
+        assert_eq!(id_of(".xml"), None);
+        let xml = Format::of(Path::new("x.xml")).unwrap();
+        assert_eq!(xml.stem(Path::new("dir/Orders.XML.gz")), "Orders");
+        assert_eq!(xml.stem(Path::new("a.b.xml")), "a.b");
         assert_eq!(id_of("a.parquet"), None);
         assert_eq!(
             Format::of_named_file(Path::new("a.txt")).map(|f| f.id()),

@@ -167,6 +167,7 @@ mod tests {
             csv: Default::default(),
             excel: Default::default(),
             dbase: Default::default(),
+            xml: Default::default(),
             jvm: crate::settings::jvm::jvm_settings(&Default::default()).unwrap(),
             access: Default::default(),
         }

@@ -161,10 +161,7 @@ impl OutputWriter {
             OutputLayout::Directory(files) => Box::new(directory::DirectoryDestination::new(
                 output,
                 files,
-                &input
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
+                &format.stem(input),
             )?),
         };
         let source = input

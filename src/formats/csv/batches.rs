@@ -9,20 +9,15 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::sync::Arc;
 
-use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, StringBuilder,
-    TimestampMicrosecondBuilder,
-};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::SchemaRef;
 
 use super::encoding;
 use super::scan::{malformed, Chunk};
 use super::sniff::Dialect;
-use super::values::{self, ColumnType, DateOrder};
 use super::{CsvError, CsvTable};
+use crate::formats::typed_text::{ColumnType, TypedBuilder};
 use crate::progress::{CountingReader, ProgressRef};
 
 pub const BATCH_ROWS: usize = 64 * 1024;
@@ -82,13 +77,13 @@ impl Layout {
         }
     }
 
-    fn builders(&self) -> Vec<ColumnBuilder> {
+    fn builders(&self) -> Vec<TypedBuilder> {
         // Builders grow as rows come; a very wide table starts them small,
         // so that memory follows the cells read, not columns × a default.
         let capacity = (BUILDER_CELLS / self.types.len().max(1)).clamp(1, 1024);
         self.types
             .iter()
-            .map(|t| ColumnBuilder::new(*t, capacity))
+            .map(|t| TypedBuilder::new(*t, capacity))
             .collect()
     }
 }
@@ -97,7 +92,7 @@ impl Layout {
 /// `max_bytes` bytes; returns the rows read and whether the file ended.
 fn fill<R: std::io::Read>(
     layout: &Layout,
-    builders: &mut [ColumnBuilder],
+    builders: &mut [TypedBuilder],
     reader: &mut csv::Reader<R>,
     record: &mut csv::ByteRecord,
     max_rows: usize,
@@ -123,7 +118,8 @@ fn fill<R: std::io::Read>(
         }
         for (index, builder) in builders.iter_mut().enumerate() {
             let cell = record.get(index).unwrap_or_default();
-            if !builder.append(cell) {
+            // SAFETY: `fields_are_utf8` checked every field of the record.
+            if !builder.append(unsafe { std::str::from_utf8_unchecked(cell) }) {
                 return Err(CsvError::Changed(format!(
                     "line {line}, column `{}`: `{}` is not a {}",
                     layout.names[index],
@@ -138,8 +134,8 @@ fn fill<R: std::io::Read>(
     Ok((rows, false))
 }
 
-fn finish_batch(layout: &Layout, builders: &mut [ColumnBuilder]) -> Result<RecordBatch, CsvError> {
-    let columns: Vec<ArrayRef> = builders.iter_mut().map(ColumnBuilder::finish).collect();
+fn finish_batch(layout: &Layout, builders: &mut [TypedBuilder]) -> Result<RecordBatch, CsvError> {
+    let columns: Vec<ArrayRef> = builders.iter_mut().map(TypedBuilder::finish).collect();
     RecordBatch::try_new(layout.schema.clone(), columns)
         .map_err(|e| CsvError::Changed(e.to_string()))
 }
@@ -149,7 +145,7 @@ struct Sequential {
     layout: Layout,
     reader: csv::Reader<Box<dyn std::io::Read + Send>>,
     record: csv::ByteRecord,
-    builders: Vec<ColumnBuilder>,
+    builders: Vec<TypedBuilder>,
     /// The line the data starts on, minus one: the reader counts from there.
     line_offset: u64,
     expected_rows: u64,
@@ -269,98 +265,4 @@ fn fields_are_utf8(record: &csv::ByteRecord) -> bool {
                 .and_then(|range| bytes.get(range.start))
                 .is_none_or(|&b| (b as i8) >= -0x40)
         })
-}
-/// One column's Arrow builder, with the parser its type needs.
-enum ColumnBuilder {
-    Boolean(BooleanBuilder),
-    Int64(Int64Builder),
-    Float64(Float64Builder),
-    Date(Date32Builder, DateOrder),
-    Timestamp(TimestampMicrosecondBuilder, DateOrder),
-    TimestampUtc(TimestampMicrosecondBuilder),
-    Utf8(StringBuilder),
-}
-
-impl ColumnBuilder {
-    fn new(column_type: ColumnType, rows: usize) -> ColumnBuilder {
-        match column_type {
-            ColumnType::Boolean => ColumnBuilder::Boolean(BooleanBuilder::with_capacity(rows)),
-            ColumnType::Int64 => ColumnBuilder::Int64(Int64Builder::with_capacity(rows)),
-            ColumnType::Float64 => ColumnBuilder::Float64(Float64Builder::with_capacity(rows)),
-            ColumnType::Date(order) => {
-                ColumnBuilder::Date(Date32Builder::with_capacity(rows), order)
-            }
-            ColumnType::Timestamp(order) => {
-                ColumnBuilder::Timestamp(TimestampMicrosecondBuilder::with_capacity(rows), order)
-            }
-            ColumnType::TimestampUtc => ColumnBuilder::TimestampUtc(
-                TimestampMicrosecondBuilder::with_capacity(rows).with_timezone("UTC"),
-            ),
-            ColumnType::Utf8 => ColumnBuilder::Utf8(StringBuilder::with_capacity(rows, rows * 8)),
-        }
-    }
-
-    fn column_type(&self) -> ColumnType {
-        match self {
-            ColumnBuilder::Boolean(_) => ColumnType::Boolean,
-            ColumnBuilder::Int64(_) => ColumnType::Int64,
-            ColumnBuilder::Float64(_) => ColumnType::Float64,
-            ColumnBuilder::Date(_, order) => ColumnType::Date(*order),
-            ColumnBuilder::Timestamp(_, order) => ColumnType::Timestamp(*order),
-            ColumnBuilder::TimestampUtc(_) => ColumnType::TimestampUtc,
-            ColumnBuilder::Utf8(_) => ColumnType::Utf8,
-        }
-    }
-
-    /// Appends one cell of a record that passed [`fields_are_utf8`]; `false`
-    /// when it does not parse as the column's type.
-    #[inline]
-    fn append(&mut self, cell: &[u8]) -> bool {
-        if let ColumnBuilder::Utf8(builder) = self {
-            if cell.is_empty() {
-                builder.append_null();
-                return true;
-            }
-            // SAFETY: the caller checked with `fields_are_utf8` that every
-            // field of the record, this cell included, is valid UTF-8.
-            builder.append_value(unsafe { std::str::from_utf8_unchecked(cell) });
-            return true;
-        }
-        let cell = values::trim(cell);
-        let is_null = cell.is_empty() || values::is_null_token(cell);
-        macro_rules! put {
-            ($builder:expr, $parsed:expr) => {{
-                if is_null {
-                    $builder.append_null();
-                    true
-                } else if let Some(value) = $parsed {
-                    $builder.append_value(value);
-                    true
-                } else {
-                    false
-                }
-            }};
-        }
-        match self {
-            ColumnBuilder::Boolean(b) => put!(b, values::parse_bool(cell)),
-            ColumnBuilder::Int64(b) => put!(b, values::parse_int(cell)),
-            ColumnBuilder::Float64(b) => put!(b, values::parse_float(cell)),
-            ColumnBuilder::Date(b, order) => put!(b, values::parse_date(cell, *order)),
-            ColumnBuilder::Timestamp(b, order) => put!(b, values::parse_timestamp(cell, *order)),
-            ColumnBuilder::TimestampUtc(b) => put!(b, values::parse_timestamp_utc(cell)),
-            ColumnBuilder::Utf8(_) => unreachable!("handled above"),
-        }
-    }
-
-    fn finish(&mut self) -> ArrayRef {
-        match self {
-            ColumnBuilder::Boolean(b) => Arc::new(b.finish()),
-            ColumnBuilder::Int64(b) => Arc::new(b.finish()),
-            ColumnBuilder::Float64(b) => Arc::new(b.finish()),
-            ColumnBuilder::Date(b, _) => Arc::new(b.finish()),
-            ColumnBuilder::Timestamp(b, _) => Arc::new(b.finish()),
-            ColumnBuilder::TimestampUtc(b) => Arc::new(b.finish()),
-            ColumnBuilder::Utf8(b) => Arc::new(b.finish()),
-        }
-    }
 }

@@ -20,7 +20,6 @@ mod format;
 mod scan;
 mod sniff;
 mod tail;
-mod values;
 
 use std::fs::File;
 use std::io::Read;
@@ -29,9 +28,9 @@ use std::sync::Arc;
 
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 
+pub use crate::formats::typed_text::{ColumnType, DateOrder};
 pub use encoding::{EncodingSource, TextEncoding, Utf8Evidence};
 pub use sniff::Dialect;
-pub use values::{ColumnType, DateOrder};
 
 use crate::formats::{FormatEntry, OutputLayout};
 

@@ -10,8 +10,8 @@ use super::batches::{BATCH_BYTES, BATCH_ROWS};
 use super::encoding::{self, TextEncoding};
 use super::sniff::{self, Dialect};
 use super::tail::{ends_inside_quotes, TailReader};
-use super::values::{self, ColumnType};
 use super::{CsvColumn, CsvError, CsvOptions};
+use crate::formats::typed_text::{ColumnType, TypeTally};
 use crate::progress::{CountingReader, ProgressRef};
 
 pub(super) struct Scan {
@@ -59,23 +59,16 @@ pub struct Chunk {
 /// What pass 1 knows about one column.
 #[derive(Debug, Clone)]
 struct ColumnState {
-    /// Types every non-null cell so far satisfies (see `values`).
-    mask: u16,
-    /// Cells that matched a type (not empty, not a null token).
-    typed: u64,
+    tally: TypeTally,
     /// Empty cells, including cells missing from short rows.
     empty: u64,
-    /// Blank or null-token cells: null if the column gets a type, text otherwise.
-    tokens: u64,
 }
 
 impl ColumnState {
     fn new(all_strings: bool, empty: u64) -> Self {
         ColumnState {
-            mask: if all_strings { 0 } else { values::ALL },
-            typed: 0,
+            tally: TypeTally::new(all_strings),
             empty,
-            tokens: 0,
         }
     }
 
@@ -83,37 +76,22 @@ impl ColumnState {
     fn observe(&mut self, cell: &[u8]) {
         if cell.is_empty() {
             self.empty += 1;
-            return;
+        } else {
+            self.tally.observe(cell);
         }
-        if self.mask == 0 {
-            return;
-        }
-        let cell = values::trim(cell);
-        if cell.is_empty() || values::is_null_token(cell) {
-            self.tokens += 1;
-            return;
-        }
-        self.mask = values::satisfied(cell, self.mask);
-        self.typed += 1;
     }
 
     /// Adds what another stretch of the file saw in the same column.
     fn absorb(&mut self, other: &ColumnState) {
-        self.mask &= other.mask;
-        self.typed += other.typed;
+        self.tally.absorb(&other.tally);
         self.empty += other.empty;
-        self.tokens += other.tokens;
     }
 
     fn finish(&self, name: String) -> CsvColumn {
-        let column_type = if self.mask == 0 {
-            ColumnType::Utf8
-        } else {
-            ColumnType::from_mask(self.mask, self.typed)
-        };
+        let column_type = self.tally.column_type();
         let nulls = match column_type {
             ColumnType::Utf8 => self.empty,
-            _ => self.empty + self.tokens,
+            _ => self.empty + self.tally.tokens,
         };
         CsvColumn {
             name,

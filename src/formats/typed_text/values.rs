@@ -1,4 +1,4 @@
-//! Reading one CSV cell as a typed value.
+//! Reading one text value (a CSV cell, an XML text) as a typed value.
 //!
 //! Type inference and batch building share these functions, so a column is
 //! only given a type whose parser accepts every one of its cells. Inference
