@@ -275,6 +275,8 @@ pub enum FlattenArg {
 pub enum ArrayArg {
     Expand,
     Concatenate,
+    /// pyforge-cli 1.0.9's spelling.
+    #[value(name = "json_string", alias = "json-string")]
     JsonString,
 }
 

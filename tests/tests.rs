@@ -32,3 +32,5 @@ mod java_helper;
 mod output_safety;
 mod parquet_output;
 mod spark;
+mod xml_fixtures;
+mod xml_generated;

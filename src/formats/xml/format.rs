@@ -93,6 +93,10 @@ impl Document {
         let structure = Structure::scan(input, options, all_strings, progress)?;
         let choice = record::choose(&structure, options.record_path.as_ref())?;
         let plan = ColumnPlan::build(&structure, choice.element, options.flatten, &options.arrays);
+        if plan.columns.is_empty() {
+            let record = structure.element(choice.element).qualified.clone();
+            return Err(XmlError::NoValues(record));
+        }
         Ok(Document {
             structure,
             choice,

@@ -54,7 +54,7 @@ impl JsonCapture {
     }
 
     /// Closes the innermost element; the JSON text when it was the
-    /// captured one.
+    /// captured one (empty when it held nothing).
     pub fn close(&mut self) -> Option<String> {
         let open = self.stack.pop()?;
         let text = open.text.trim();
@@ -74,6 +74,8 @@ impl JsonCapture {
                 add_member(&mut parent.members, open.name, value);
                 None
             }
+            // An element with nothing in it is a null value: empty text.
+            None if value == Value::Null => Some(String::new()),
             None => {
                 let mut out = String::new();
                 write(&value, &mut out);

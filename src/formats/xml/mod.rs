@@ -208,6 +208,8 @@ pub enum XmlError {
     Entity { line: u64, message: String },
     #[error("the document has no root element")]
     Empty,
+    #[error("the <{0}> records hold no value (no text, no attribute): nothing to write")]
+    NoValues(String),
     #[error("no element is at --record-path {path}")]
     UnknownRecordPath {
         path: String,
