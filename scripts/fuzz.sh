@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes a native reader with cargo fuzz (libFuzzer + AddressSanitizer):
 #
-#   scripts/fuzz.sh csv|excel|dbase [SECONDS]      default 600 seconds
+#   scripts/fuzz.sh csv|excel|dbase|xml [SECONDS]      default 600 seconds
 #
 # Installs cargo-fuzz when it is missing. The toolchain here is stable; its
 # sanitizer runtime is the same as nightly's, so RUSTC_BOOTSTRAP=1 lets
@@ -61,6 +61,23 @@ for d in dirs:
                 kind = 1 if o_ext.lower() == ".dbt" else 0
         with open(os.path.join(corpus, stem + ".seed"), "wb") as out:
             out.write(struct.pack("<HB", len(table), kind) + table + memo)
+PY
+        ;;
+    xml)
+        # An input is an options byte (see pyforge::fuzzing::xml), then the
+        # document.
+        python3 - "$corpus" tests/data ../shared/fixtures/xml <<'PY'
+import os, sys
+corpus, *dirs = sys.argv[1:]
+for d in dirs:
+    if not os.path.isdir(d):
+        continue
+    for i, name in enumerate(sorted(os.listdir(d))):
+        if not name.endswith((".xml", ".gpx")) or os.path.getsize(os.path.join(d, name)) > 120000:
+            continue
+        data = open(os.path.join(d, name), "rb").read()
+        with open(os.path.join(corpus, name + ".seed"), "wb") as out:
+            out.write(bytes([i % 128]) + data)
 PY
         ;;
 esac

@@ -77,6 +77,41 @@ pub fn dbase(bytes: &[u8]) {
         crate::formats::dbase::read_table(&path, &options, kind & 2 != 0, &mut Discard, &progress);
 }
 
+/// Reads `bytes` as an XML document: the first byte chooses the options
+/// (bits 0-1 the flatten strategy, 2-3 the array handling, 4-5 the
+/// namespace handling, 6 `--all-strings`), the rest is the document; both
+/// passes, every batch built, and the preview. Limits are small, so that
+/// a fuzzed entity or text cannot take the fuzzer's time.
+pub fn xml(bytes: &[u8]) {
+    use crate::formats::xml::{ArrayHandling, Flatten, Limits, Namespaces, XmlOptions};
+    let Some((&choice, document)) = bytes.split_first() else {
+        return;
+    };
+    let path = scratch_file(document, "xml");
+    let options = XmlOptions {
+        flatten: [Flatten::Conservative, Flatten::Moderate, Flatten::Aggressive]
+            [usize::from(choice & 3) % 3],
+        arrays: match (choice >> 2) & 3 {
+            0 => ArrayHandling::Expand,
+            1 => ArrayHandling::Concatenate("; ".into()),
+            _ => ArrayHandling::JsonString,
+        },
+        namespaces: [Namespaces::Preserve, Namespaces::Strip, Namespaces::Prefix]
+            [usize::from((choice >> 4) & 3) % 3],
+        limits: Limits {
+            entity_expansion: 1 << 20,
+            text_bytes: 1 << 20,
+            paths: 2_000,
+            ..Limits::DEFAULT
+        },
+        ..XmlOptions::default()
+    };
+    let all_strings = choice & 64 != 0;
+    let _ = crate::formats::xml::preview_schema(&path, &options, all_strings);
+    let progress: crate::progress::ProgressRef = Arc::new(NoProgress);
+    let _ = crate::formats::xml::read_document(&path, &options, all_strings, &mut Discard, &progress);
+}
+
 /// A table sink that keeps nothing.
 struct Discard;
 

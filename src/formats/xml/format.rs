@@ -43,26 +43,36 @@ impl InputFormat for Xml {
         tables: &mut dyn TableSink,
         progress: &ProgressRef,
     ) -> Result<ReadSummary, ReadError> {
-        let xml = &options.xml;
-        progress.start("scanning", file_bytes(input));
-        let document = Document::open(input, xml, options.all_strings, progress.clone())?;
-        let schema = document.plan.schema();
-        tables.begin(TableName::whole(&table_name(input)), &schema, None)?;
-        progress.start("writing", file_bytes(input));
-        let rows = rows::read(
-            input,
-            xml,
-            &document.structure,
-            &document.plan,
-            progress.clone(),
-            |batch| tables.write(batch).map_err(ReadError::from),
-        )?;
-        tables.end(rows, None)?;
-        Ok(ReadSummary {
-            notes: notes(&document),
-            retries: 0,
-        })
+        read_document(input, &options.xml, options.all_strings, tables, progress)
     }
+}
+
+/// Reads the document at `input` into `tables`, as one whole-input table.
+pub fn read_document(
+    input: &Path,
+    options: &XmlOptions,
+    all_strings: bool,
+    tables: &mut dyn TableSink,
+    progress: &ProgressRef,
+) -> Result<ReadSummary, ReadError> {
+    progress.start("scanning", file_bytes(input));
+    let document = Document::open(input, options, all_strings, progress.clone())?;
+    let schema = document.plan.schema();
+    tables.begin(TableName::whole(&table_name(input)), &schema, None)?;
+    progress.start("writing", file_bytes(input));
+    let rows = rows::read(
+        input,
+        options,
+        &document.structure,
+        &document.plan,
+        progress.clone(),
+        |batch| tables.write(batch).map_err(ReadError::from),
+    )?;
+    tables.end(rows, None)?;
+    Ok(ReadSummary {
+        notes: notes(&document),
+        retries: 0,
+    })
 }
 
 /// `--preview-schema`: the record path and the columns, as text.

@@ -30,7 +30,7 @@ mod tokens;
 use crate::formats::charset::Charset;
 use crate::formats::{FormatEntry, OutputLayout};
 
-pub use format::preview_schema;
+pub use format::{preview_schema, read_document};
 
 /// The registry entry.
 pub const FORMAT: FormatEntry = FormatEntry {

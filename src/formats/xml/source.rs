@@ -9,10 +9,11 @@
 //! only ever sees UTF-8 (its own `encoding` feature is not used: it would
 //! decode the already transcoded text a second time by the declaration).
 //!
-//! The text is read through a [`Tally`], which counts lines (for error
-//! positions) and the bytes of the markup or text being parsed, so that
-//! one endless text or tag fails at `--max-text-bytes` instead of filling
-//! memory.
+//! The text is read through a [`Tally`], which counts the bytes of the
+//! markup or text being parsed, so that one endless text or tag fails at
+//! `--max-text-bytes` instead of filling memory. Lines are not counted as
+//! the text passes: an error finds its line by reading the text again
+//! ([`line_at`]).
 
 use std::cell::Cell;
 use std::fs::File;
@@ -22,7 +23,7 @@ use std::rc::Rc;
 
 use super::XmlError;
 use crate::formats::charset::{self, Charset, Utf8Reader};
-use crate::progress::{CountingReader, ProgressRef};
+use crate::progress::{CountingReader, NoProgress, ProgressRef};
 
 /// Bytes read ahead to find the declaration.
 const PREFIX_BYTES: usize = 1024;
@@ -66,8 +67,6 @@ pub struct SourceInfo {
 /// Counts, shared between the reader quick-xml owns and the tokenizer.
 #[derive(Debug, Default)]
 pub struct Counters {
-    /// Line feeds passed to the parser so far.
-    pub lines: Cell<u64>,
     /// Bytes passed to the parser since the tokenizer last asked for an event.
     pub in_event: Cell<u64>,
 }
@@ -139,6 +138,24 @@ pub fn open(
             encoding_source,
         },
     })
+}
+
+/// The line (1-based) of byte `position` of the text of the document at
+/// `path`, found by reading it again (0 when it cannot be read).
+pub fn line_at(path: &Path, encoding: Option<Charset>, position: u64) -> u64 {
+    let Ok(text) = open(path, encoding, u64::MAX, std::sync::Arc::new(NoProgress)) else {
+        return 0;
+    };
+    let mut reader = text.reader.inner.take(position);
+    let mut buffer = [0u8; 64 * 1024];
+    let mut lines = 1;
+    while let Ok(n) = reader.read(&mut buffer) {
+        if n == 0 {
+            break;
+        }
+        lines += buffer[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+    }
+    lines
 }
 
 /// The encoding the first bytes show, the length of its byte-order mark,
@@ -324,11 +341,6 @@ impl<R: BufRead> BufRead for Tally<R> {
     }
 
     fn consume(&mut self, amount: usize) {
-        if let Ok(buffer) = self.inner.fill_buf() {
-            let passed = &buffer[..amount.min(buffer.len())];
-            let lines = passed.iter().filter(|&&b| b == b'\n').count() as u64;
-            self.counters.lines.set(self.counters.lines.get() + lines);
-        }
         let in_event = &self.counters.in_event;
         in_event.set(in_event.get() + amount as u64);
         self.inner.consume(amount);

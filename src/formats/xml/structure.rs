@@ -83,6 +83,10 @@ pub struct Structure {
     pub source: SourceInfo,
 }
 
+/// Children (or attributes) of a path looked up by comparing names one by
+/// one rather than by hash.
+const LINEAR_LOOKUP: usize = 16;
+
 /// The root's id: the first element path there is.
 pub const ROOT: ElementId = 0;
 
@@ -137,20 +141,33 @@ impl Structure {
         Ok(structure)
     }
 
-    /// The child path of `parent` named `name` (as handled).
+    /// The child path of `parent` named `name` (as handled). Few children
+    /// are compared one by one, faster than hashing the name.
+    #[inline]
     pub fn child(&self, parent: ElementId, name: &str) -> Option<ElementId> {
-        self.elements[parent as usize]
-            .child_index
-            .get(name)
-            .copied()
+        let parent = &self.elements[parent as usize];
+        if parent.children.len() <= LINEAR_LOOKUP {
+            return parent
+                .children
+                .iter()
+                .copied()
+                .find(|&c| self.elements[c as usize].name == name);
+        }
+        parent.child_index.get(name).copied()
     }
 
     /// The attribute path of `element` named `name` (as handled).
+    #[inline]
     pub fn attribute(&self, element: ElementId, name: &str) -> Option<AttributeId> {
-        self.elements[element as usize]
-            .attribute_index
-            .get(name)
-            .copied()
+        let element = &self.elements[element as usize];
+        if element.attributes.len() <= LINEAR_LOOKUP {
+            return element
+                .attributes
+                .iter()
+                .copied()
+                .find(|&a| self.attributes[a as usize].name == name);
+        }
+        element.attribute_index.get(name).copied()
     }
 
     pub fn element(&self, id: ElementId) -> &ElementPath {

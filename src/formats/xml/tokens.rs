@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::BufRead;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use quick_xml::events::Event;
@@ -17,6 +17,7 @@ use quick_xml::XmlVersion;
 use super::entities::Entities;
 use super::source::{self, Counters, DecompressError, SourceInfo, Tally, TooLong};
 use super::{Namespaces, XmlError, XmlOptions};
+use crate::formats::charset::Charset;
 use crate::progress::ProgressRef;
 
 /// What the document holds next.
@@ -41,6 +42,21 @@ pub struct Attribute {
     pub value: String,
 }
 
+/// Why a token could not be read, before its line is known.
+enum Failure {
+    Malformed(String),
+    Limit(String),
+    Entity(String),
+}
+
+/// The element opened last: its names and attributes.
+struct Element {
+    qualified: String,
+    name: String,
+    attributes: Vec<Attribute>,
+    count: usize,
+}
+
 /// The tokens of one document.
 pub struct Tokens {
     reader: quick_xml::Reader<Tally<Box<dyn BufRead>>>,
@@ -56,23 +72,18 @@ pub struct Tokens {
     finished: bool,
     /// A `<a/>`: its Close is owed.
     close_owed: bool,
-    /// The name of the element opened last, as written and as handled.
-    qualified: String,
-    name: String,
-    attributes: Vec<Attribute>,
-    attribute_count: usize,
+    element: Element,
     text: String,
     /// Namespace prefixes declared (`""` for the default) and their URIs.
     pub declared_namespaces: BTreeMap<String, String>,
     pub source: SourceInfo,
+    /// To find the line of an error: the document is read again up to it.
+    path: PathBuf,
+    encoding: Option<Charset>,
 }
 
 impl Tokens {
-    pub fn open(
-        path: &Path,
-        options: &XmlOptions,
-        progress: ProgressRef,
-    ) -> Result<Tokens, XmlError> {
+    pub fn open(path: &Path, options: &XmlOptions, progress: ProgressRef) -> Result<Tokens, XmlError> {
         let limits = options.limits;
         let text = source::open(path, options.encoding, limits.text_bytes, progress)?;
         let (counters, source) = (text.counters, text.info);
@@ -92,29 +103,33 @@ impl Tokens {
             depth: 0,
             finished: false,
             close_owed: false,
-            qualified: String::new(),
-            name: String::new(),
-            attributes: Vec::new(),
-            attribute_count: 0,
+            element: Element {
+                qualified: String::new(),
+                name: String::new(),
+                attributes: Vec::new(),
+                count: 0,
+            },
             text: String::new(),
             declared_namespaces: BTreeMap::new(),
             source,
+            path: path.to_path_buf(),
+            encoding: Some(source.charset),
         })
     }
 
     /// The element opened last, named as `--namespace-handling` wants.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.element.name
     }
 
     /// The element opened last as written (`prefix:local`).
     pub fn qualified_name(&self) -> &str {
-        &self.qualified
+        &self.element.qualified
     }
 
     /// The attributes of the element opened last.
     pub fn attributes(&self) -> &[Attribute] {
-        &self.attributes[..self.attribute_count]
+        &self.element.attributes[..self.element.count]
     }
 
     /// Entities the document declares.
@@ -122,9 +137,10 @@ impl Tokens {
         self.entities.count()
     }
 
-    /// The line the parser is on (1-based).
+    /// The line the parser is on (1-based): the document is read again up
+    /// to there, so only errors ask.
     pub fn line(&self) -> u64 {
-        self.counters.lines.get() + 1
+        source::line_at(&self.path, self.encoding, self.reader.buffer_position())
     }
 
     pub fn next(&mut self) -> Result<Token<'_>, XmlError> {
@@ -141,29 +157,45 @@ impl Tokens {
                 Ok(event) => event,
                 Err(error) => return Err(self.parse_error(error)),
             };
-            match event {
+            let failure = match event {
                 Event::Start(start) | Event::Empty(start) if self.finished => {
-                    let name = start.name().as_ref().to_string();
-                    return Err(self.malformed(format!(
-                        "a second root element <{name}> (an XML document has one)"
-                    )));
+                    Failure::Malformed(format!(
+                        "a second root element <{}> (an XML document has one)",
+                        start.name().as_ref()
+                    ))
                 }
                 Event::Start(ref start) | Event::Empty(ref start) => {
-                    let empty = matches!(event, Event::Empty(_));
-                    let start = start.clone().into_owned();
                     self.depth += 1;
                     if self.depth > self.max_depth {
-                        return Err(self.limit(format!(
+                        Failure::Limit(format!(
                             "elements nest deeper than {} (--max-depth)",
                             self.max_depth
-                        )));
+                        ))
+                    } else {
+                        let element = &mut self.element;
+                        element.qualified.clear();
+                        element.qualified.push_str(start.name().as_ref());
+                        element.name.clear();
+                        element
+                            .name
+                            .push_str(&self.namespaces.apply(&element.qualified));
+                        let read = read_attributes(
+                            start,
+                            element,
+                            &mut self.entities,
+                            &mut self.declared_namespaces,
+                            self.namespaces,
+                            self.version,
+                            self.max_attributes as usize,
+                        );
+                        match read {
+                            Ok(()) => {
+                                self.close_owed = matches!(event, Event::Empty(_));
+                                return Ok(Token::Open);
+                            }
+                            Err(failure) => failure,
+                        }
                     }
-                    self.qualified.clear();
-                    self.qualified.push_str(start.name().as_ref());
-                    self.name = self.namespaces.apply(&self.qualified).into_owned();
-                    self.read_attributes(&start)?;
-                    self.close_owed = empty;
-                    return Ok(Token::Open);
                 }
                 Event::End(_) => {
                     self.depth -= 1;
@@ -172,167 +204,95 @@ impl Tokens {
                 }
                 Event::Text(text) => {
                     let content = text.xml_content(self.version);
-                    if self.depth == 0 {
-                        if !content.trim().is_empty() {
-                            return Err(self.malformed("text outside the root element".into()));
-                        }
+                    if self.depth > 0 {
+                        self.text.clear();
+                        self.text.push_str(&content);
+                        return Ok(Token::Text(&self.text));
+                    }
+                    if content.trim().is_empty() {
                         continue;
                     }
-                    self.text.clear();
-                    self.text.push_str(&content);
-                    return Ok(Token::Text(&self.text));
+                    Failure::Malformed("text outside the root element".into())
                 }
                 Event::CData(data) => {
-                    if self.depth == 0 {
-                        return Err(self.malformed("CDATA outside the root element".into()));
+                    if self.depth > 0 {
+                        self.text.clear();
+                        self.text.push_str(&data.xml_content(self.version));
+                        return Ok(Token::Text(&self.text));
                     }
-                    self.text.clear();
-                    self.text.push_str(&data.xml_content(self.version));
-                    return Ok(Token::Text(&self.text));
+                    Failure::Malformed("CDATA outside the root element".into())
                 }
                 Event::GeneralRef(reference) => {
                     if self.depth == 0 {
-                        return Err(self.malformed("a reference outside the root element".into()));
-                    }
-                    let body = reference.xml_content(self.version).into_owned();
-                    self.text.clear();
-                    match reference.resolve_char_ref() {
-                        Ok(Some(c)) => self.text.push(c),
-                        Ok(None) => {
-                            let line = self.line();
-                            let expanded = self
-                                .entities
-                                .resolve(&body)
-                                .map_err(|message| XmlError::Entity { line, message })?;
-                            self.text.push_str(&expanded);
+                        Failure::Malformed("a reference outside the root element".into())
+                    } else {
+                        self.text.clear();
+                        match reference.resolve_char_ref() {
+                            Ok(Some(c)) => {
+                                self.text.push(c);
+                                return Ok(Token::Text(&self.text));
+                            }
+                            Ok(None) => match self.entities.resolve(&reference.xml_content(self.version)) {
+                                Ok(expanded) => {
+                                    self.text.push_str(&expanded);
+                                    return Ok(Token::Text(&self.text));
+                                }
+                                Err(message) => Failure::Entity(message),
+                            },
+                            Err(error) => Failure::Malformed(format!(
+                                "&{};: {error}",
+                                reference.xml_content(self.version)
+                            )),
                         }
-                        Err(error) => {
-                            return Err(self.malformed(format!("&{body};: {error}")));
-                        }
                     }
-                    return Ok(Token::Text(&self.text));
                 }
                 Event::DocType(doctype) => {
-                    let content = doctype.xml_content(self.version).into_owned();
-                    let line = self.line();
-                    self.entities
-                        .declare_from_doctype(&content)
-                        .map_err(|message| XmlError::Entity { line, message })?;
+                    match self
+                        .entities
+                        .declare_from_doctype(&doctype.xml_content(self.version))
+                    {
+                        Ok(()) => continue,
+                        Err(message) => Failure::Entity(message),
+                    }
                 }
                 Event::Decl(declaration) => {
                     if let Ok(version) = declaration.xml_version() {
                         self.version = version;
                     }
+                    continue;
                 }
-                Event::Comment(_) | Event::PI(_) => {}
+                Event::Comment(_) | Event::PI(_) => continue,
                 Event::Eof => {
                     if self.depth > 0 {
-                        return Err(self.malformed(format!(
+                        Failure::Malformed(format!(
                             "the document ends inside <{}> (truncated?)",
-                            self.qualified
-                        )));
-                    }
-                    if !self.finished {
+                            self.element.qualified
+                        ))
+                    } else if !self.finished {
                         return Err(XmlError::Empty);
+                    } else {
+                        return Ok(Token::End);
                     }
-                    return Ok(Token::End);
-                }
-            }
-        }
-    }
-
-    fn read_attributes(&mut self, start: &quick_xml::events::BytesStart) -> Result<(), XmlError> {
-        self.attribute_count = 0;
-        for attribute in start.attributes().with_checks(true) {
-            let attribute = match attribute {
-                Ok(a) => a,
-                Err(error) => {
-                    let error = without_position(&error.to_string());
-                    return Err(self.malformed(format!("<{}>: {error}", self.qualified)));
                 }
             };
-            let key: &str = attribute.key.as_ref();
-            if key == "xmlns" || key.starts_with("xmlns:") {
-                let prefix = key.strip_prefix("xmlns:").unwrap_or("");
-                if !self.declared_namespaces.contains_key(prefix) {
-                    self.declared_namespaces
-                        .insert(prefix.to_string(), attribute.value.to_string());
-                }
-                continue;
-            }
-            if self.attribute_count as u32 >= self.max_attributes {
-                return Err(self.limit(format!(
-                    "<{}> has more than {} attributes (--max-attributes)",
-                    self.qualified, self.max_attributes
-                )));
-            }
-            let value = self.attribute_value(&attribute)?;
-            if self.attribute_count == self.attributes.len() {
-                self.attributes.push(Attribute::default());
-            }
-            let slot = &mut self.attributes[self.attribute_count];
-            slot.name.clear();
-            slot.name.push_str(&self.namespaces.apply(key));
-            slot.value.clear();
-            slot.value.push_str(&value);
-            self.attribute_count += 1;
+            return Err(self.fail(failure));
         }
-        Ok(())
     }
 
-    /// An attribute's value, normalized as XML says, references expanded.
-    fn attribute_value(
-        &mut self,
-        attribute: &quick_xml::events::attributes::Attribute,
-    ) -> Result<String, XmlError> {
-        if !attribute.value.contains('&') {
-            return Ok(attribute
-                .normalized_value(self.version)
-                .map_err(|e| self.malformed(format!("<{}>: {e}", self.qualified)))?
-                .into_owned());
-        }
-        // Expand entity references first (charging the budget), then let
-        // quick-xml normalize what is left (character references, spaces).
+    fn fail(&self, failure: Failure) -> XmlError {
         let line = self.line();
-        let mut expanded = String::with_capacity(attribute.value.len());
-        let mut rest: &str = &attribute.value;
-        while let Some(at) = rest.find('&') {
-            expanded.push_str(&rest[..at]);
-            let after = &rest[at + 1..];
-            let Some(end) = after.find(';') else {
-                return Err(self.malformed(format!(
-                    "<{}>: an unterminated reference in an attribute value",
-                    self.qualified
-                )));
-            };
-            let name = &after[..end];
-            if name.starts_with('#') || matches!(name, "lt" | "gt" | "amp" | "apos" | "quot") {
-                expanded.push_str(&rest[at..at + end + 2]);
-            } else {
-                let text = self
-                    .entities
-                    .resolve(name)
-                    .map_err(|message| XmlError::Entity { line, message })?;
-                expanded.push_str(&escape_for_attribute(&text));
-            }
-            rest = &after[end + 1..];
+        match failure {
+            Failure::Malformed(message) => XmlError::Malformed { line, message },
+            Failure::Limit(message) => XmlError::Limit { line, message },
+            Failure::Entity(message) => XmlError::Entity { line, message },
         }
-        expanded.push_str(rest);
-        let value = quick_xml::events::attributes::Attribute {
-            key: attribute.key,
-            value: Cow::Owned(expanded),
-        };
-        let normalized = value
-            .normalized_value(self.version)
-            .map_err(|e| self.malformed(format!("<{}>: {e}", self.qualified)))?;
-        Ok(normalized.into_owned())
     }
 
     fn parse_error(&self, error: quick_xml::Error) -> XmlError {
         if let quick_xml::Error::Io(io) = &error {
             if let Some(inner) = io.get_ref() {
                 if let Some(too_long) = inner.downcast_ref::<TooLong>() {
-                    return self.limit(too_long.to_string());
+                    return self.fail(Failure::Limit(too_long.to_string()));
                 }
                 if let Some(damaged) = inner.downcast_ref::<DecompressError>() {
                     return XmlError::Decompress {
@@ -350,22 +310,102 @@ impl Tokens {
             ),
             _ => error.to_string(),
         };
-        self.malformed(message)
+        self.fail(Failure::Malformed(message))
     }
+}
 
-    fn malformed(&self, message: String) -> XmlError {
-        XmlError::Malformed {
-            line: self.line(),
-            message,
+/// Reads the attributes of `start` into `element` (namespace declarations
+/// into `declared`), each value normalized as XML says, references
+/// expanded.
+fn read_attributes(
+    start: &quick_xml::events::BytesStart,
+    element: &mut Element,
+    entities: &mut Entities,
+    declared: &mut BTreeMap<String, String>,
+    namespaces: Namespaces,
+    version: XmlVersion,
+    max_attributes: usize,
+) -> Result<(), Failure> {
+    element.count = 0;
+    let malformed = |error: &dyn std::fmt::Display, element: &Element| {
+        let error = without_position(&error.to_string());
+        Failure::Malformed(format!("<{}>: {error}", element.qualified))
+    };
+    for attribute in start.attributes().with_checks(true) {
+        let attribute = attribute.map_err(|e| malformed(&e, element))?;
+        let key: &str = attribute.key.as_ref();
+        if key == "xmlns" || key.starts_with("xmlns:") {
+            let prefix = key.strip_prefix("xmlns:").unwrap_or("");
+            if !declared.contains_key(prefix) {
+                declared.insert(prefix.to_string(), attribute.value.to_string());
+            }
+            continue;
         }
+        if element.count >= max_attributes {
+            return Err(Failure::Limit(format!(
+                "<{}> has more than {max_attributes} attributes (--max-attributes)",
+                element.qualified
+            )));
+        }
+        let value = if attribute.value.contains('&') {
+            expand_attribute(&attribute, entities, version).map_err(|f| match f {
+                Failure::Malformed(m) => Failure::Malformed(format!("<{}>: {m}", element.qualified)),
+                other => other,
+            })?
+        } else {
+            attribute
+                .normalized_value(version)
+                .map_err(|e| malformed(&e, element))?
+        };
+        if element.count == element.attributes.len() {
+            element.attributes.push(Attribute::default());
+        }
+        let slot = &mut element.attributes[element.count];
+        slot.name.clear();
+        slot.name.push_str(&namespaces.apply(key));
+        slot.value.clear();
+        slot.value.push_str(&value);
+        element.count += 1;
     }
+    Ok(())
+}
 
-    fn limit(&self, message: String) -> XmlError {
-        XmlError::Limit {
-            line: self.line(),
-            message,
+/// An attribute value with references: entity references expanded first
+/// (charging the budget), then quick-xml normalizes what is left
+/// (character references, white space).
+fn expand_attribute<'a>(
+    attribute: &quick_xml::events::attributes::Attribute<'a>,
+    entities: &mut Entities,
+    version: XmlVersion,
+) -> Result<Cow<'a, str>, Failure> {
+    let mut expanded = String::with_capacity(attribute.value.len());
+    let mut rest: &str = &attribute.value;
+    while let Some(at) = rest.find('&') {
+        expanded.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let Some(end) = after.find(';') else {
+            return Err(Failure::Malformed(
+                "an unterminated reference in an attribute value".into(),
+            ));
+        };
+        let name = &after[..end];
+        if name.starts_with('#') || matches!(name, "lt" | "gt" | "amp" | "apos" | "quot") {
+            expanded.push_str(&rest[at..at + end + 2]);
+        } else {
+            let text = entities.resolve(name).map_err(Failure::Entity)?;
+            expanded.push_str(&escape_for_attribute(&text));
         }
+        rest = &after[end + 1..];
     }
+    expanded.push_str(rest);
+    let value = quick_xml::events::attributes::Attribute {
+        key: attribute.key,
+        value: Cow::Owned(expanded),
+    };
+    let normalized = value
+        .normalized_value(version)
+        .map_err(|e| Failure::Malformed(without_position(&e.to_string())))?;
+    Ok(Cow::Owned(normalized.into_owned()))
 }
 
 /// quick-xml's message without its byte position in the decoded text
