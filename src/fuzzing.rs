@@ -89,8 +89,11 @@ pub fn xml(bytes: &[u8]) {
     };
     let path = scratch_file(document, "xml");
     let options = XmlOptions {
-        flatten: [Flatten::Conservative, Flatten::Moderate, Flatten::Aggressive]
-            [usize::from(choice & 3) % 3],
+        flatten: [
+            Flatten::Conservative,
+            Flatten::Moderate,
+            Flatten::Aggressive,
+        ][usize::from(choice & 3) % 3],
         arrays: match (choice >> 2) & 3 {
             0 => ArrayHandling::Expand,
             1 => ArrayHandling::Concatenate("; ".into()),
@@ -109,7 +112,8 @@ pub fn xml(bytes: &[u8]) {
     let all_strings = choice & 64 != 0;
     let _ = crate::formats::xml::preview_schema(&path, &options, all_strings);
     let progress: crate::progress::ProgressRef = Arc::new(NoProgress);
-    let _ = crate::formats::xml::read_document(&path, &options, all_strings, &mut Discard, &progress);
+    let _ =
+        crate::formats::xml::read_document(&path, &options, all_strings, &mut Discard, &progress);
 }
 
 /// A table sink that keeps nothing.

@@ -4,8 +4,6 @@
 //! or the text alone (or null) for an element with neither; keys in
 //! document order.
 
-use super::tokens::Attribute;
-
 /// A JSON value under construction.
 #[derive(Debug, Clone, PartialEq)]
 enum Value {
@@ -36,12 +34,11 @@ impl JsonCapture {
         !self.stack.is_empty()
     }
 
-    pub fn open(&mut self, name: &str, attributes: &[Attribute]) {
+    pub fn open<'a>(&mut self, name: &str, attributes: impl Iterator<Item = (&'a str, &'a str)>) {
         self.stack.push(Open {
             name: name.to_string(),
             members: attributes
-                .iter()
-                .map(|a| (format!("@{}", a.name), Value::Text(a.value.clone())))
+                .map(|(name, value)| (format!("@{name}"), Value::Text(value.to_string())))
                 .collect(),
             text: String::new(),
         });
@@ -130,26 +127,19 @@ fn write(value: &Value, out: &mut String) {
 mod tests {
     use super::*;
 
-    fn attribute(name: &str, value: &str) -> Attribute {
-        Attribute {
-            name: name.into(),
-            value: value.into(),
-        }
-    }
-
     #[test]
     fn content_becomes_json_in_document_order() {
         let mut capture = JsonCapture::default();
-        capture.open("customer", &[attribute("id", "C1")]);
-        capture.open("name", &[]);
+        capture.open("customer", [("id", "C1")].into_iter());
+        capture.open("name", std::iter::empty());
         capture.text(" Ann \"A\" ");
         assert_eq!(capture.close(), None);
         for phone in ["1", "2"] {
-            capture.open("phone", &[]);
+            capture.open("phone", std::iter::empty());
             capture.text(phone);
             capture.close();
         }
-        capture.open("fax", &[]);
+        capture.open("fax", std::iter::empty());
         capture.close();
         capture.text("tail");
         assert_eq!(

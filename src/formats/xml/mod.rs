@@ -5,9 +5,9 @@
 //! `source` opens the bytes (decompressing) and turns them into UTF-8 (the
 //! byte-order mark, the declaration or `--encoding`, through the charset
 //! parser CSV and dBase use); `entities` reads the internal DTD's entities
-//! and expands references within the limits; `tokens` puts quick-xml behind
+//! and expands references within the limits; `parser` puts quick-xml behind
 //! a small pull interface with names as `--namespace-handling` wants them
-//! and every limit enforced. The first pass (`structure`) counts every
+//! and every limit enforced, and `tokens` runs it on a thread of its own. The first pass (`structure`) counts every
 //! element and attribute path and infers the type of its values; `record`
 //! chooses the record element; `columns` plans the columns of the chosen
 //! strategy; the second pass (`rows`) streams records into batches, lists
@@ -15,12 +15,14 @@
 //! (`json_text`). `format` puts it behind the format interface and
 //! `describe` is what `info` shows.
 
+mod batch;
 mod columns;
 mod describe;
 mod entities;
 mod format;
 mod json_text;
 mod lists;
+mod parser;
 mod record;
 mod rows;
 mod source;

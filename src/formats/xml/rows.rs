@@ -215,15 +215,12 @@ impl<'p> RowReader<'p> {
                 self.slots[column].entries.push(None);
             }
         }
-        for attribute in tokens.attributes() {
-            let id = self
-                .structure
-                .attribute(element, &attribute.name)
-                .ok_or_else(|| {
-                    XmlError::Changed(format!("attribute {} was not there before", attribute.name))
-                })?;
+        for (name, value) in tokens.attributes() {
+            let id = self.structure.attribute(element, name).ok_or_else(|| {
+                XmlError::Changed(format!("attribute {name} was not there before"))
+            })?;
             if let Some(column) = self.routes.attribute[id as usize] {
-                self.put(column, &attribute.value)?;
+                self.put(column, value)?;
             }
         }
         if let Some(column) = self.routes.json[element as usize] {

@@ -258,15 +258,15 @@ impl Scan {
         }
         element.max_repeat = element.max_repeat.max(element.run);
         self.structure.element_count += 1;
-        for attribute in tokens.attributes() {
-            let attribute_id = match self.structure.attribute(id, &attribute.name) {
+        for (name, value) in tokens.attributes() {
+            let attribute_id = match self.structure.attribute(id, name) {
                 Some(a) => a,
-                None => self.add_attribute(id, &attribute.name, tokens)?,
+                None => self.add_attribute(id, name, tokens)?,
             };
             let path = &mut self.structure.attributes[attribute_id as usize];
             path.count += 1;
-            if !attribute.value.is_empty() {
-                path.tally.observe(attribute.value.as_bytes());
+            if !value.is_empty() {
+                path.tally.observe(value.as_bytes());
             }
         }
         if self.frames.len() == self.depth {

@@ -1,24 +1,25 @@
-//! quick-xml behind a small pull interface: elements opening (with their
-//! attributes) and closing, and their text, with entity and character
-//! references expanded, names as `--namespace-handling` wants them, and
-//! every limit enforced. Comments and processing instructions are
-//! skipped; namespace declarations (`xmlns`, `xmlns:p`) are kept for
-//! `info`, not given as attributes.
+//! The tokens of a document, parsed on a thread of their own: the parser
+//! (`parser`) fills batches of tokens while the caller turns the previous
+//! batch into paths or rows, so the two halves of the work share the CPUs.
+//! Batches are bounded (tokens and bytes) and at most [`IN_FLIGHT`] wait,
+//! so memory stays bounded; used batches go back to the parser to be
+//! filled again. Dropping [`Tokens`] stops the parser.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::thread::JoinHandle;
 
-use quick_xml::events::Event;
-use quick_xml::XmlVersion;
-
-use super::entities::Entities;
-use super::source::{self, Counters, DecompressError, SourceInfo, Tally, TooLong};
-use super::{Namespaces, XmlError, XmlOptions};
+use super::batch::{Batch, Stored};
+use super::parser::Parser;
+use super::source::{self, SourceInfo};
+use super::{XmlError, XmlOptions};
 use crate::formats::charset::Charset;
 use crate::progress::ProgressRef;
+
+/// Batches filled and not yet taken.
+const IN_FLIGHT: usize = 4;
 
 /// What the document holds next.
 #[derive(Debug, PartialEq, Eq)]
@@ -35,489 +36,232 @@ pub enum Token<'t> {
     End,
 }
 
-/// An attribute: its name (as handled) and its value (expanded).
-#[derive(Debug, Default, Clone)]
-pub struct Attribute {
-    pub name: String,
-    pub value: String,
-}
-
-/// Why a token could not be read, before its line is known.
-enum Failure {
-    Malformed(String),
-    Limit(String),
-    Entity(String),
-}
-
-/// The element opened last: its names and attributes.
-struct Element {
-    qualified: String,
-    name: String,
-    attributes: Vec<Attribute>,
-    count: usize,
+/// What the parser thread sends.
+enum Message {
+    Opened(SourceInfo),
+    Batch(Batch),
+    /// The document is over: what only its end tells.
+    Finished {
+        namespaces: BTreeMap<String, String>,
+        entities: usize,
+    },
+    Failed(XmlError),
 }
 
 /// The tokens of one document.
 pub struct Tokens {
-    reader: quick_xml::Reader<Tally<Box<dyn BufRead>>>,
-    counters: Rc<Counters>,
-    buffer: Vec<u8>,
-    entities: Entities,
-    namespaces: Namespaces,
-    version: XmlVersion,
-    max_depth: u32,
-    max_attributes: u32,
-    depth: u32,
-    /// The root closed: only comments and whitespace may follow.
-    finished: bool,
-    /// A `<a/>`: its Close is owed.
-    close_owed: bool,
-    element: Element,
-    text: String,
-    /// Namespace prefixes declared (`""` for the default) and their URIs.
-    pub declared_namespaces: BTreeMap<String, String>,
+    messages: Option<Receiver<Message>>,
+    recycle: SyncSender<Batch>,
+    parser: Option<JoinHandle<()>>,
+    batch: Batch,
+    next: usize,
+    /// The Open token last taken.
+    open: Option<(Range<usize>, Range<usize>, Range<usize>, u64)>,
     pub source: SourceInfo,
-    /// To find the line of an error: the document is read again up to it.
+    /// Namespace prefixes declared (`""` for the default) and their URIs,
+    /// once the end is reached.
+    pub declared_namespaces: BTreeMap<String, String>,
+    declared_entities: usize,
     path: PathBuf,
     encoding: Option<Charset>,
 }
 
 impl Tokens {
-    pub fn open(path: &Path, options: &XmlOptions, progress: ProgressRef) -> Result<Tokens, XmlError> {
-        let limits = options.limits;
-        let text = source::open(path, options.encoding, limits.text_bytes, progress)?;
-        let (counters, source) = (text.counters, text.info);
-        let mut reader = quick_xml::Reader::from_reader(text.reader);
-        let config = reader.config_mut();
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
+    pub fn open(
+        path: &Path,
+        options: &XmlOptions,
+        progress: ProgressRef,
+    ) -> Result<Tokens, XmlError> {
+        let (sender, messages) = mpsc::sync_channel(IN_FLIGHT);
+        let (recycle, recycled) = mpsc::sync_channel(IN_FLIGHT + 2);
+        let parser = {
+            let path = path.to_path_buf();
+            let options = options.clone();
+            std::thread::Builder::new()
+                .name("xml-parser".into())
+                .spawn(move || parse(&path, &options, progress, &sender, &recycled))
+                .map_err(XmlError::Io)?
+        };
+        let source = match messages.recv() {
+            Ok(Message::Opened(source)) => source,
+            Ok(Message::Failed(error)) => return Err(error),
+            _ => return Err(parser_stopped()),
+        };
         Ok(Tokens {
-            reader,
-            counters,
-            buffer: Vec::with_capacity(64 * 1024),
-            entities: Entities::new(limits.entity_expansion, limits.entity_depth),
-            namespaces: options.namespaces,
-            version: XmlVersion::Implicit1_0,
-            max_depth: limits.depth,
-            max_attributes: limits.attributes,
-            depth: 0,
-            finished: false,
-            close_owed: false,
-            element: Element {
-                qualified: String::new(),
-                name: String::new(),
-                attributes: Vec::new(),
-                count: 0,
-            },
-            text: String::new(),
-            declared_namespaces: BTreeMap::new(),
+            messages: Some(messages),
+            recycle,
+            parser: Some(parser),
+            batch: Batch::default(),
+            next: 0,
+            open: None,
             source,
+            declared_namespaces: BTreeMap::new(),
+            declared_entities: 0,
             path: path.to_path_buf(),
             encoding: Some(source.charset),
         })
     }
 
+    pub fn next(&mut self) -> Result<Token<'_>, XmlError> {
+        while self.next == self.batch.tokens.len() {
+            self.receive()?;
+        }
+        let token = &self.batch.tokens[self.next];
+        self.next += 1;
+        Ok(match token {
+            Stored::Open {
+                name,
+                qualified,
+                attributes,
+                position,
+            } => {
+                self.open = Some((
+                    name.clone(),
+                    qualified.clone(),
+                    attributes.clone(),
+                    *position,
+                ));
+                Token::Open
+            }
+            Stored::Text(range) => Token::Text(self.batch.get(range)),
+            Stored::Close => Token::Close,
+            Stored::End => Token::End,
+        })
+    }
+
+    /// The next batch (the used one goes back to the parser).
+    fn receive(&mut self) -> Result<(), XmlError> {
+        let messages = self.messages.as_ref().ok_or_else(parser_stopped)?;
+        match messages.recv() {
+            Ok(Message::Batch(batch)) => {
+                let used = std::mem::replace(&mut self.batch, batch);
+                let _ = self.recycle.try_send(used);
+                self.next = 0;
+                Ok(())
+            }
+            Ok(Message::Finished {
+                namespaces,
+                entities,
+            }) => {
+                self.declared_namespaces = namespaces;
+                self.declared_entities = entities;
+                Ok(())
+            }
+            Ok(Message::Failed(error)) => Err(error),
+            Ok(Message::Opened(_)) | Err(_) => Err(parser_stopped()),
+        }
+    }
+
     /// The element opened last, named as `--namespace-handling` wants.
     pub fn name(&self) -> &str {
-        &self.element.name
+        self.open
+            .as_ref()
+            .map_or("", |(name, ..)| self.batch.get(name))
     }
 
     /// The element opened last as written (`prefix:local`).
     pub fn qualified_name(&self) -> &str {
-        &self.element.qualified
+        self.open
+            .as_ref()
+            .map_or("", |(_, qualified, ..)| self.batch.get(qualified))
     }
 
-    /// The attributes of the element opened last.
-    pub fn attributes(&self) -> &[Attribute] {
-        &self.element.attributes[..self.element.count]
+    /// The attributes (name as handled, value) of the element opened last.
+    pub fn attributes(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
+        let range = self.open.as_ref().map_or(0..0, |(_, _, a, _)| a.clone());
+        self.batch.attributes[range]
+            .iter()
+            .map(|(name, value)| (self.batch.get(name), self.batch.get(value)))
     }
 
-    /// Entities the document declares.
+    /// Entities the document declares (known once the end is reached).
     pub fn declared_entities(&self) -> usize {
-        self.entities.count()
+        self.declared_entities
     }
 
-    /// The line the parser is on (1-based): the document is read again up
-    /// to there, so only errors ask.
+    /// The line of the element opened last (1-based): the document is read
+    /// again up to there, so only errors ask.
     pub fn line(&self) -> u64 {
-        source::line_at(&self.path, self.encoding, self.reader.buffer_position())
-    }
-
-    pub fn next(&mut self) -> Result<Token<'_>, XmlError> {
-        if self.close_owed {
-            self.close_owed = false;
-            self.depth -= 1;
-            self.finished = self.depth == 0;
-            return Ok(Token::Close);
-        }
-        loop {
-            self.buffer.clear();
-            self.counters.in_event.set(0);
-            let event = match self.reader.read_event_into(&mut self.buffer) {
-                Ok(event) => event,
-                Err(error) => return Err(self.parse_error(error)),
-            };
-            let failure = match event {
-                Event::Start(start) | Event::Empty(start) if self.finished => {
-                    Failure::Malformed(format!(
-                        "a second root element <{}> (an XML document has one)",
-                        start.name().as_ref()
-                    ))
-                }
-                Event::Start(ref start) | Event::Empty(ref start) => {
-                    self.depth += 1;
-                    if self.depth > self.max_depth {
-                        Failure::Limit(format!(
-                            "elements nest deeper than {} (--max-depth)",
-                            self.max_depth
-                        ))
-                    } else {
-                        let element = &mut self.element;
-                        element.qualified.clear();
-                        element.qualified.push_str(start.name().as_ref());
-                        element.name.clear();
-                        element
-                            .name
-                            .push_str(&self.namespaces.apply(&element.qualified));
-                        let read = read_attributes(
-                            start,
-                            element,
-                            &mut self.entities,
-                            &mut self.declared_namespaces,
-                            self.namespaces,
-                            self.version,
-                            self.max_attributes as usize,
-                        );
-                        match read {
-                            Ok(()) => {
-                                self.close_owed = matches!(event, Event::Empty(_));
-                                return Ok(Token::Open);
-                            }
-                            Err(failure) => failure,
-                        }
-                    }
-                }
-                Event::End(_) => {
-                    self.depth -= 1;
-                    self.finished = self.depth == 0;
-                    return Ok(Token::Close);
-                }
-                Event::Text(text) => {
-                    let content = text.xml_content(self.version);
-                    if self.depth > 0 {
-                        self.text.clear();
-                        self.text.push_str(&content);
-                        return Ok(Token::Text(&self.text));
-                    }
-                    if content.trim().is_empty() {
-                        continue;
-                    }
-                    Failure::Malformed("text outside the root element".into())
-                }
-                Event::CData(data) => {
-                    if self.depth > 0 {
-                        self.text.clear();
-                        self.text.push_str(&data.xml_content(self.version));
-                        return Ok(Token::Text(&self.text));
-                    }
-                    Failure::Malformed("CDATA outside the root element".into())
-                }
-                Event::GeneralRef(reference) => {
-                    if self.depth == 0 {
-                        Failure::Malformed("a reference outside the root element".into())
-                    } else {
-                        self.text.clear();
-                        match reference.resolve_char_ref() {
-                            Ok(Some(c)) => {
-                                self.text.push(c);
-                                return Ok(Token::Text(&self.text));
-                            }
-                            Ok(None) => match self.entities.resolve(&reference.xml_content(self.version)) {
-                                Ok(expanded) => {
-                                    self.text.push_str(&expanded);
-                                    return Ok(Token::Text(&self.text));
-                                }
-                                Err(message) => Failure::Entity(message),
-                            },
-                            Err(error) => Failure::Malformed(format!(
-                                "&{};: {error}",
-                                reference.xml_content(self.version)
-                            )),
-                        }
-                    }
-                }
-                Event::DocType(doctype) => {
-                    match self
-                        .entities
-                        .declare_from_doctype(&doctype.xml_content(self.version))
-                    {
-                        Ok(()) => continue,
-                        Err(message) => Failure::Entity(message),
-                    }
-                }
-                Event::Decl(declaration) => {
-                    if let Ok(version) = declaration.xml_version() {
-                        self.version = version;
-                    }
-                    continue;
-                }
-                Event::Comment(_) | Event::PI(_) => continue,
-                Event::Eof => {
-                    if self.depth > 0 {
-                        Failure::Malformed(format!(
-                            "the document ends inside <{}> (truncated?)",
-                            self.element.qualified
-                        ))
-                    } else if !self.finished {
-                        return Err(XmlError::Empty);
-                    } else {
-                        return Ok(Token::End);
-                    }
-                }
-            };
-            return Err(self.fail(failure));
-        }
-    }
-
-    fn fail(&self, failure: Failure) -> XmlError {
-        let line = self.line();
-        match failure {
-            Failure::Malformed(message) => XmlError::Malformed { line, message },
-            Failure::Limit(message) => XmlError::Limit { line, message },
-            Failure::Entity(message) => XmlError::Entity { line, message },
-        }
-    }
-
-    fn parse_error(&self, error: quick_xml::Error) -> XmlError {
-        if let quick_xml::Error::Io(io) = &error {
-            if let Some(inner) = io.get_ref() {
-                if let Some(too_long) = inner.downcast_ref::<TooLong>() {
-                    return self.fail(Failure::Limit(too_long.to_string()));
-                }
-                if let Some(damaged) = inner.downcast_ref::<DecompressError>() {
-                    return XmlError::Decompress {
-                        kind: damaged.kind,
-                        source: std::io::Error::new(io.kind(), damaged.message.clone()),
-                    };
-                }
-            }
-            return XmlError::Io(std::io::Error::new(io.kind(), io.to_string()));
-        }
-        let message = match &error {
-            quick_xml::Error::Encoding(_) => format!(
-                "the text is not valid {} ({error})",
-                self.source.charset.name()
-            ),
-            _ => error.to_string(),
-        };
-        self.fail(Failure::Malformed(message))
+        let position = self.open.as_ref().map_or(0, |(.., p)| *p);
+        source::line_at(&self.path, self.encoding, position)
     }
 }
 
-/// Reads the attributes of `start` into `element` (namespace declarations
-/// into `declared`), each value normalized as XML says, references
-/// expanded.
-fn read_attributes(
-    start: &quick_xml::events::BytesStart,
-    element: &mut Element,
-    entities: &mut Entities,
-    declared: &mut BTreeMap<String, String>,
-    namespaces: Namespaces,
-    version: XmlVersion,
-    max_attributes: usize,
-) -> Result<(), Failure> {
-    element.count = 0;
-    let malformed = |error: &dyn std::fmt::Display, element: &Element| {
-        let error = without_position(&error.to_string());
-        Failure::Malformed(format!("<{}>: {error}", element.qualified))
+impl Drop for Tokens {
+    fn drop(&mut self) {
+        // The parser stops at its next send, the receiver being gone.
+        self.messages = None;
+        if let Some(parser) = self.parser.take() {
+            let _ = parser.join();
+        }
+    }
+}
+
+fn parser_stopped() -> XmlError {
+    XmlError::Malformed {
+        line: 0,
+        message: "the XML parser stopped unexpectedly".into(),
+    }
+}
+
+/// The parser thread: every token of the document, in batches, into
+/// `sender`; a panic in the parser becomes an error.
+fn parse(
+    path: &Path,
+    options: &XmlOptions,
+    progress: ProgressRef,
+    sender: &SyncSender<Message>,
+    recycled: &Receiver<Batch>,
+) {
+    let outcome = crate::panics::contain(|| fill(path, options, progress, sender, recycled));
+    let failure = match outcome {
+        Ok(Ok(())) => return,
+        Ok(Err(error)) => error,
+        Err(panic) => XmlError::Malformed {
+            line: 0,
+            message: format!("the XML parser failed: {panic}"),
+        },
     };
-    for attribute in start.attributes().with_checks(true) {
-        let attribute = attribute.map_err(|e| malformed(&e, element))?;
-        let key: &str = attribute.key.as_ref();
-        if key == "xmlns" || key.starts_with("xmlns:") {
-            let prefix = key.strip_prefix("xmlns:").unwrap_or("");
-            if !declared.contains_key(prefix) {
-                declared.insert(prefix.to_string(), attribute.value.to_string());
+    let _ = sender.send(Message::Failed(failure));
+}
+
+/// Fills and sends batches until the end, an error, or the receiver leaving
+/// (`Ok` then too: nobody is listening).
+fn fill(
+    path: &Path,
+    options: &XmlOptions,
+    progress: ProgressRef,
+    sender: &SyncSender<Message>,
+    recycled: &Receiver<Batch>,
+) -> Result<(), XmlError> {
+    let mut parser = Parser::open(path, options, progress)?;
+    if sender.send(Message::Opened(parser.source)).is_err() {
+        return Ok(());
+    }
+    loop {
+        let mut batch = recycled.try_recv().unwrap_or_default();
+        batch.clear();
+        let mut ended = false;
+        while !batch.is_full() && !ended {
+            if let Err(error) = parser.next(&mut batch) {
+                // What was parsed before the error is still read.
+                let _ = sender.send(Message::Batch(batch));
+                return Err(error);
             }
-            continue;
+            ended = batch.tokens.last() == Some(&Stored::End);
         }
-        if element.count >= max_attributes {
-            return Err(Failure::Limit(format!(
-                "<{}> has more than {max_attributes} attributes (--max-attributes)",
-                element.qualified
-            )));
-        }
-        let value = if attribute.value.contains('&') {
-            expand_attribute(&attribute, entities, version).map_err(|f| match f {
-                Failure::Malformed(m) => Failure::Malformed(format!("<{}>: {m}", element.qualified)),
-                other => other,
-            })?
-        } else {
-            attribute
-                .normalized_value(version)
-                .map_err(|e| malformed(&e, element))?
-        };
-        if element.count == element.attributes.len() {
-            element.attributes.push(Attribute::default());
-        }
-        let slot = &mut element.attributes[element.count];
-        slot.name.clear();
-        slot.name.push_str(&namespaces.apply(key));
-        slot.value.clear();
-        slot.value.push_str(&value);
-        element.count += 1;
-    }
-    Ok(())
-}
-
-/// An attribute value with references: entity references expanded first
-/// (charging the budget), then quick-xml normalizes what is left
-/// (character references, white space).
-fn expand_attribute<'a>(
-    attribute: &quick_xml::events::attributes::Attribute<'a>,
-    entities: &mut Entities,
-    version: XmlVersion,
-) -> Result<Cow<'a, str>, Failure> {
-    let mut expanded = String::with_capacity(attribute.value.len());
-    let mut rest: &str = &attribute.value;
-    while let Some(at) = rest.find('&') {
-        expanded.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let Some(end) = after.find(';') else {
-            return Err(Failure::Malformed(
-                "an unterminated reference in an attribute value".into(),
-            ));
-        };
-        let name = &after[..end];
-        if name.starts_with('#') || matches!(name, "lt" | "gt" | "amp" | "apos" | "quot") {
-            expanded.push_str(&rest[at..at + end + 2]);
-        } else {
-            let text = entities.resolve(name).map_err(Failure::Entity)?;
-            expanded.push_str(&escape_for_attribute(&text));
-        }
-        rest = &after[end + 1..];
-    }
-    expanded.push_str(rest);
-    let value = quick_xml::events::attributes::Attribute {
-        key: attribute.key,
-        value: Cow::Owned(expanded),
-    };
-    let normalized = value
-        .normalized_value(version)
-        .map_err(|e| Failure::Malformed(without_position(&e.to_string())))?;
-    Ok(Cow::Owned(normalized.into_owned()))
-}
-
-/// quick-xml's message without its byte position in the decoded text
-/// (errors give the line instead).
-fn without_position(message: &str) -> String {
-    match message.strip_prefix("position ") {
-        Some(rest) => rest
-            .split_once(": ")
-            .map_or(message, |(_, text)| text)
-            .to_string(),
-        None => message.to_string(),
-    }
-}
-
-/// Text that quick-xml's attribute normalization must leave as it is.
-fn escape_for_attribute(text: &str) -> Cow<'_, str> {
-    if !text.contains(['&', '<', '\t', '\n', '\r']) {
-        return Cow::Borrowed(text);
-    }
-    let mut escaped = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            other => escaped.push(other),
-        }
-    }
-    Cow::Owned(escaped)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::progress::NoProgress;
-    use std::sync::Arc;
-
-    /// Every token of `document`, as text.
-    pub fn tokens_of(document: &str, options: &XmlOptions) -> Result<Vec<String>, XmlError> {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.xml");
-        std::fs::write(&path, document).unwrap();
-        let mut tokens = Tokens::open(&path, options, Arc::new(NoProgress))?;
-        let mut out = Vec::new();
-        loop {
-            match tokens.next()? {
-                Token::Open => {
-                    let attributes: Vec<String> = tokens
-                        .attributes()
-                        .iter()
-                        .map(|a| format!(" {}={}", a.name, a.value))
-                        .collect();
-                    out.push(format!("<{}{}>", tokens.name(), attributes.concat()));
-                }
-                Token::Text(text) => out.push(text.to_string()),
-                Token::Close => out.push("/".into()),
-                Token::End => return Ok(out),
+        if ended {
+            let finished = Message::Finished {
+                namespaces: std::mem::take(&mut parser.declared_namespaces),
+                entities: parser.declared_entities(),
+            };
+            // The end's facts first: they are known when End is taken.
+            if sender.send(finished).is_err() {
+                return Ok(());
             }
         }
-    }
-
-    #[test]
-    fn elements_text_and_references() {
-        let tokens = tokens_of(
-            "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY who \"A &amp; B\">]>\n<r a='1 &who; &#x41;'><x:b/>t&who;<![CDATA[<c>]]></r>\n",
-            &XmlOptions::default(),
-        )
-        .unwrap();
-        assert_eq!(
-            tokens,
-            vec!["<r a=1 A & B A>", "<x:b>", "/", "t", "A & B", "<c>", "/"]
-        );
-    }
-
-    #[test]
-    fn namespace_handling_applies_to_elements_and_attributes() {
-        let options = XmlOptions {
-            namespaces: Namespaces::Prefix,
-            ..XmlOptions::default()
-        };
-        let tokens = tokens_of("<a:r xmlns:a='u' a:k='v'/>", &options).unwrap();
-        assert_eq!(tokens, vec!["<a_r a_k=v>", "/"]);
-    }
-
-    #[test]
-    fn malformed_documents_fail_with_a_line() {
-        let error = tokens_of("<a>\n<b></c></b></a>", &XmlOptions::default()).unwrap_err();
-        assert!(
-            matches!(error, XmlError::Malformed { line: 2, .. }),
-            "{error:?}"
-        );
-        let error = tokens_of("<a><b>", &XmlOptions::default()).unwrap_err();
-        assert!(error.to_string().contains("ends inside"), "{error}");
-        let error = tokens_of("<a/><b/>", &XmlOptions::default()).unwrap_err();
-        assert!(error.to_string().contains("second root"), "{error}");
-        assert!(matches!(
-            tokens_of("  ", &XmlOptions::default()),
-            Err(XmlError::Empty)
-        ));
-    }
-
-    #[test]
-    fn limits_stop_the_reader() {
-        let mut options = XmlOptions::default();
-        options.limits.depth = 3;
-        let error = tokens_of("<a><b><c><d/></c></b></a>", &options).unwrap_err();
-        assert!(error.to_string().contains("--max-depth"), "{error}");
-        options.limits.attributes = 2;
-        let error = tokens_of("<a x='1' y='2' z='3'/>", &options).unwrap_err();
-        assert!(error.to_string().contains("--max-attributes"), "{error}");
-        options.limits.text_bytes = 100_000;
-        let long = format!("<a>{}</a>", "x".repeat(1_000_000));
-        let error = tokens_of(&long, &options).unwrap_err();
-        assert!(error.to_string().contains("--max-text-bytes"), "{error}");
+        if sender.send(Message::Batch(batch)).is_err() || ended {
+            return Ok(());
+        }
     }
 }
