@@ -8,7 +8,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -17,7 +16,7 @@ use quick_xml::XmlVersion;
 
 use super::batch::{Batch, Stored};
 use super::entities::Entities;
-use super::source::{self, Counters, DecompressError, SourceInfo, Tally, TooLong};
+use super::source::{self, Counters, DecompressError, SourceInfo, Tally, TextReader, TooLong};
 use super::{Namespaces, XmlError, XmlOptions};
 use crate::formats::charset::Charset;
 use crate::progress::ProgressRef;
@@ -31,7 +30,7 @@ enum Failure {
 
 /// The parser of one document.
 pub struct Parser {
-    reader: quick_xml::Reader<Tally<Box<dyn BufRead>>>,
+    reader: quick_xml::Reader<Tally<TextReader>>,
     counters: Rc<Counters>,
     buffer: Vec<u8>,
     entities: Entities,

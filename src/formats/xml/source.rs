@@ -71,9 +71,13 @@ pub struct Counters {
     pub in_event: Cell<u64>,
 }
 
+/// The buffered UTF-8 text: concrete, so that the parser's many small
+/// reads of the buffer are inlined.
+pub type TextReader = BufReader<Box<dyn Read>>;
+
 /// A document opened as UTF-8 text.
 pub struct Text {
-    pub reader: Tally<Box<dyn BufRead>>,
+    pub reader: Tally<TextReader>,
     pub counters: Rc<Counters>,
     pub info: SourceInfo,
 }
@@ -125,7 +129,7 @@ pub fn open(
     };
     let counters = Rc::new(Counters::default());
     let reader = Tally {
-        inner: Box::new(BufReader::with_capacity(64 * 1024, utf8)) as Box<dyn BufRead>,
+        inner: BufReader::with_capacity(64 * 1024, utf8),
         counters: counters.clone(),
         limit: text_limit,
     };

@@ -48,6 +48,14 @@ enum Message {
     Failed(XmlError),
 }
 
+/// The element of the Open token last taken.
+struct OpenElement {
+    name: Range<usize>,
+    qualified: Range<usize>,
+    attributes: Range<usize>,
+    position: u64,
+}
+
 /// The tokens of one document.
 pub struct Tokens {
     messages: Option<Receiver<Message>>,
@@ -55,8 +63,8 @@ pub struct Tokens {
     parser: Option<JoinHandle<()>>,
     batch: Batch,
     next: usize,
-    /// The Open token last taken.
-    open: Option<(Range<usize>, Range<usize>, Range<usize>, u64)>,
+    /// The Open token last taken (its ranges are of the current batch).
+    open: Option<OpenElement>,
     pub source: SourceInfo,
     /// Namespace prefixes declared (`""` for the default) and their URIs,
     /// once the end is reached.
@@ -115,12 +123,12 @@ impl Tokens {
                 attributes,
                 position,
             } => {
-                self.open = Some((
-                    name.clone(),
-                    qualified.clone(),
-                    attributes.clone(),
-                    *position,
-                ));
+                self.open = Some(OpenElement {
+                    name: name.clone(),
+                    qualified: qualified.clone(),
+                    attributes: attributes.clone(),
+                    position: *position,
+                });
                 Token::Open
             }
             Stored::Text(range) => Token::Text(self.batch.get(range)),
@@ -156,19 +164,22 @@ impl Tokens {
     pub fn name(&self) -> &str {
         self.open
             .as_ref()
-            .map_or("", |(name, ..)| self.batch.get(name))
+            .map_or("", |open| self.batch.get(&open.name))
     }
 
     /// The element opened last as written (`prefix:local`).
     pub fn qualified_name(&self) -> &str {
         self.open
             .as_ref()
-            .map_or("", |(_, qualified, ..)| self.batch.get(qualified))
+            .map_or("", |open| self.batch.get(&open.qualified))
     }
 
     /// The attributes (name as handled, value) of the element opened last.
     pub fn attributes(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
-        let range = self.open.as_ref().map_or(0..0, |(_, _, a, _)| a.clone());
+        let range = self
+            .open
+            .as_ref()
+            .map_or(0..0, |open| open.attributes.clone());
         self.batch.attributes[range]
             .iter()
             .map(|(name, value)| (self.batch.get(name), self.batch.get(value)))
@@ -182,7 +193,7 @@ impl Tokens {
     /// The line of the element opened last (1-based): the document is read
     /// again up to there, so only errors ask.
     pub fn line(&self) -> u64 {
-        let position = self.open.as_ref().map_or(0, |(.., p)| *p);
+        let position = self.open.as_ref().map_or(0, |open| open.position);
         source::line_at(&self.path, self.encoding, position)
     }
 }
