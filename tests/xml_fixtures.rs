@@ -6,8 +6,8 @@
 //! Three fixtures of quick-xml's encoding tests (windows-1251, Shift_JIS,
 //! x-user-defined) are not well-formed: line 7 holds an attribute whose
 //! value has no quotes. ElementTree and xmltodict refuse them too; pyforge
-//! decodes them (the error is on line 8, past the encoded text) and refuses
-//! them as XML. The encodings themselves are proven on generated documents
+//! decodes them and refuses them as XML, naming the element (`<root>`, from
+//! line 3) whose attribute is wrong. The encodings themselves are proven on generated documents
 //! (tests/xml_generated.rs).
 
 use std::path::Path;
@@ -46,12 +46,15 @@ const REFUSED: [(&str, &str); 7] = [
     ("lxml__test_broken.xml", "not well-formed XML at line 1"),
     (
         "quickxml__windows-1251.xml",
-        "not well-formed XML at line 8",
+        "not well-formed XML at line 3: <root>",
     ),
-    ("quickxml__Shift_JIS.xml", "not well-formed XML at line 8"),
+    (
+        "quickxml__Shift_JIS.xml",
+        "not well-formed XML at line 3: <root>",
+    ),
     (
         "quickxml__x-user-defined.xml",
-        "not well-formed XML at line 8",
+        "not well-formed XML at line 3: <root>",
     ),
 ];
 

@@ -1,25 +1,35 @@
-//! quick-xml behind a small pull interface: elements opening (with their
-//! attributes) and closing, and their text, with entity and character
-//! references expanded, names as `--namespace-handling` wants them, and
-//! every limit enforced. Comments and processing instructions are
-//! skipped; namespace declarations (`xmlns`, `xmlns:p`) are kept for
-//! `info`, not given as attributes. `tokens` runs it on a thread of its
-//! own.
+//! quick-xml behind a small interface: batches of tokens (elements
+//! opening, with their attributes, and closing, and their text), with
+//! entity and character references expanded, names as
+//! `--namespace-handling` wants them, and every limit enforced. Comments
+//! and processing instructions are skipped; namespace declarations
+//! (`xmlns`, `xmlns:p`) are kept for `info`, not given as attributes.
+//! `tokens` runs it on a thread of its own.
+//!
+//! The text is parsed a chunk at a time with quick-xml's slice reader,
+//! whose events borrow the chunk (no copy per event): a piece of markup or
+//! text cut by the chunk's end is parsed again with the next bytes, the
+//! chunk growing as far as `--max-text-bytes` for one longer than it.
+//! End tags are checked against the open elements here.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
+use quick_xml::errors::{Error as QuickError, IllFormedError};
 use quick_xml::events::Event;
 use quick_xml::XmlVersion;
 
 use super::batch::{Batch, Stored};
 use super::entities::Entities;
-use super::source::{self, Counters, DecompressError, SourceInfo, Tally, TextReader, TooLong};
+use super::source::{self, DecompressError, SourceInfo};
 use super::{Namespaces, XmlError, XmlOptions};
 use crate::formats::charset::Charset;
 use crate::progress::ProgressRef;
+
+/// Bytes of text parsed at a time (more when one piece is longer).
+const CHUNK_BYTES: usize = 1 << 20;
 
 /// Why a token could not be read, before its line is known.
 enum Failure {
@@ -28,26 +38,84 @@ enum Failure {
     Entity(String),
 }
 
-/// The parser of one document.
-pub struct Parser {
-    reader: quick_xml::Reader<Tally<TextReader>>,
-    counters: Rc<Counters>,
-    buffer: Vec<u8>,
+/// The text not yet parsed: a chunk of it in memory.
+struct Chunks {
+    input: Box<dyn Read>,
+    chunk: Vec<u8>,
+    /// Parsed up to here; valid up to `end`.
+    start: usize,
+    end: usize,
+    /// The input has no more bytes.
+    eof: bool,
+    /// Bytes of text before the chunk's first.
+    offset: u64,
+    limit: usize,
+}
+
+impl Chunks {
+    /// Keeps what is left unparsed and reads more after it, growing the
+    /// chunk when what is left fills half of it.
+    fn refill(&mut self) -> std::io::Result<()> {
+        self.chunk.copy_within(self.start..self.end, 0);
+        self.offset += self.start as u64;
+        self.end -= self.start;
+        self.start = 0;
+        if self.end * 2 > self.chunk.len() {
+            let grown = (self.chunk.len() * 2).min(self.limit.max(CHUNK_BYTES) + CHUNK_BYTES);
+            self.chunk.resize(grown, 0);
+        }
+        while self.end < self.chunk.len() {
+            match self.input.read(&mut self.chunk[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// What is left unparsed is as long as one piece may be.
+    fn at_limit(&self) -> bool {
+        self.end - self.start > self.limit
+    }
+}
+
+/// Everything the parser knows besides the text.
+struct State {
     entities: Entities,
     namespaces: Namespaces,
     version: XmlVersion,
-    max_depth: u32,
-    max_attributes: u32,
-    depth: u32,
+    max_depth: usize,
+    max_attributes: usize,
+    text_limit: usize,
+    /// The names (as written) of the open elements, end to end.
+    open_names: String,
+    open_ends: Vec<usize>,
     /// The root closed: only comments and whitespace may follow.
     finished: bool,
-    /// A `<a/>`: its Close is owed.
-    close_owed: bool,
-    /// The element opened last, as written (for messages).
-    qualified: String,
-    /// Namespace prefixes declared (`""` for the default) and their URIs.
-    pub declared_namespaces: BTreeMap<String, String>,
+    declared_namespaces: BTreeMap<String, String>,
+}
+
+/// What one event came to.
+enum Outcome {
+    /// Tokens added to the batch (or none: a comment).
+    Read,
+    /// The document is over.
+    Ended,
+    Failed(Failure),
+}
+
+/// The parser of one document.
+pub struct Parser {
+    chunks: Chunks,
+    state: State,
     pub source: SourceInfo,
+    /// Where the last error was found, in bytes of text.
+    error_position: u64,
     /// To find the line of an error: the document is read again up to it.
     path: PathBuf,
     encoding: Option<Charset>,
@@ -60,199 +128,144 @@ impl Parser {
         progress: ProgressRef,
     ) -> Result<Parser, XmlError> {
         let limits = options.limits;
-        let text = source::open(path, options.encoding, limits.text_bytes, progress)?;
-        let (counters, source) = (text.counters, text.info);
-        let mut reader = quick_xml::Reader::from_reader(text.reader);
-        let config = reader.config_mut();
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
+        let text = source::open(path, options.encoding, progress)?;
+        let text_limit = usize::try_from(limits.text_bytes).unwrap_or(usize::MAX);
         Ok(Parser {
-            reader,
-            counters,
-            buffer: Vec::with_capacity(64 * 1024),
-            entities: Entities::new(limits.entity_expansion, limits.entity_depth),
-            namespaces: options.namespaces,
-            version: XmlVersion::Implicit1_0,
-            max_depth: limits.depth,
-            max_attributes: limits.attributes,
-            depth: 0,
-            finished: false,
-            close_owed: false,
-            qualified: String::new(),
-            declared_namespaces: BTreeMap::new(),
-            source,
+            chunks: Chunks {
+                input: text.reader,
+                chunk: vec![0; CHUNK_BYTES],
+                start: 0,
+                end: 0,
+                eof: false,
+                offset: 0,
+                limit: text_limit,
+            },
+            state: State {
+                entities: Entities::new(limits.entity_expansion, limits.entity_depth),
+                namespaces: options.namespaces,
+                version: XmlVersion::Implicit1_0,
+                max_depth: limits.depth as usize,
+                max_attributes: limits.attributes as usize,
+                text_limit,
+                open_names: String::new(),
+                open_ends: Vec::new(),
+                finished: false,
+                declared_namespaces: BTreeMap::new(),
+            },
+            source: text.info,
+            error_position: 0,
             path: path.to_path_buf(),
-            encoding: Some(source.charset),
+            encoding: Some(text.info.charset),
         })
     }
 
     /// Entities the document declares.
     pub fn declared_entities(&self) -> usize {
-        self.entities.count()
+        self.state.entities.count()
     }
 
-    /// The line the parser is on (1-based): the document is read again up
-    /// to there, so only errors ask.
-    pub fn line(&self) -> u64 {
-        source::line_at(&self.path, self.encoding, self.position())
+    /// Namespace prefixes declared (`""` for the default) and their URIs.
+    pub fn take_namespaces(&mut self) -> BTreeMap<String, String> {
+        std::mem::take(&mut self.state.declared_namespaces)
     }
 
-    /// Bytes of the (UTF-8) text parsed so far.
-    pub fn position(&self) -> u64 {
-        self.reader.buffer_position()
-    }
-
-    /// Parses the next token into `out`.
-    pub fn next(&mut self, out: &mut Batch) -> Result<(), XmlError> {
-        if self.close_owed {
-            self.close_owed = false;
-            self.depth -= 1;
-            self.finished = self.depth == 0;
-            out.tokens.push(Stored::Close);
-            return Ok(());
-        }
+    /// Parses tokens into `out` until it is full or the document ends
+    /// (`true` then: its last token is [`Stored::End`]).
+    pub fn fill(&mut self, out: &mut Batch) -> Result<bool, XmlError> {
         loop {
-            self.buffer.clear();
-            self.counters.in_event.set(0);
-            let event = match self.reader.read_event_into(&mut self.buffer) {
-                Ok(event) => event,
-                Err(error) => return Err(self.parse_error(error)),
-            };
-            let failure = match event {
-                Event::Start(start) | Event::Empty(start) if self.finished => {
-                    Failure::Malformed(format!(
-                        "a second root element <{}> (an XML document has one)",
-                        start.name().as_ref()
-                    ))
-                }
-                Event::Start(ref start) | Event::Empty(ref start) => {
-                    self.depth += 1;
-                    if self.depth > self.max_depth {
-                        Failure::Limit(format!(
-                            "elements nest deeper than {} (--max-depth)",
-                            self.max_depth
-                        ))
-                    } else {
-                        self.qualified.clear();
-                        self.qualified.push_str(start.name().as_ref());
-                        let qualified = out.keep(&self.qualified);
-                        let handled = self.namespaces.apply(&self.qualified);
-                        let name = if *handled == *self.qualified {
-                            qualified.clone()
-                        } else {
-                            out.keep(&handled)
-                        };
-                        let first = out.attributes.len();
-                        let read = read_attributes(
-                            start,
-                            &self.qualified,
-                            out,
-                            &mut self.entities,
-                            &mut self.declared_namespaces,
-                            self.namespaces,
-                            self.version,
-                            self.max_attributes as usize,
-                        );
-                        match read {
-                            Ok(()) => {
-                                self.close_owed = matches!(event, Event::Empty(_));
-                                let attributes = first..out.attributes.len();
-                                out.tokens.push(Stored::Open {
-                                    name,
-                                    qualified,
-                                    attributes,
-                                    position: self.reader.buffer_position(),
-                                });
-                                return Ok(());
+            if out.is_full() {
+                return Ok(false);
+            }
+            let mut more = false;
+            {
+                let chunks = &mut self.chunks;
+                let text = &chunks.chunk[chunks.start..chunks.end];
+                let base = chunks.offset + chunks.start as u64;
+                let mut reader = quick_xml::Reader::from_reader(text);
+                let config = reader.config_mut();
+                config.check_end_names = false;
+                config.allow_unmatched_ends = true;
+                config.expand_empty_elements = false;
+                let mut parsed = 0usize;
+                while !out.is_full() {
+                    let before = parsed;
+                    let event = reader.read_event();
+                    parsed = reader.buffer_position() as usize;
+                    let cut = !chunks.eof && parsed == text.len();
+                    let outcome = match event {
+                        Ok(Event::Eof) if !chunks.eof => {
+                            more = true;
+                            break;
+                        }
+                        // Text up to the chunk's end may go on after it.
+                        Ok(Event::Text(_)) if cut => {
+                            parsed = before;
+                            more = true;
+                            break;
+                        }
+                        Err(ref error) if !chunks.eof && may_be_cut(error) => {
+                            parsed = before;
+                            more = true;
+                            break;
+                        }
+                        Err(error) => {
+                            self.error_position = base + reader.error_position();
+                            let failure = quick_failure(error, self.source.charset);
+                            chunks.start += before;
+                            return Err(self.fail(failure));
+                        }
+                        Ok(event) if parsed - before > self.state.text_limit => {
+                            drop(event);
+                            Outcome::Failed(Failure::Limit(too_long(self.state.text_limit)))
+                        }
+                        Ok(event) => self.state.handle(event, base + parsed as u64, out),
+                    };
+                    match outcome {
+                        Outcome::Read => {}
+                        Outcome::Ended => {
+                            chunks.start += parsed;
+                            if !self.state.finished {
+                                return Err(XmlError::Empty);
                             }
-                            Err(failure) => failure,
+                            return Ok(true);
+                        }
+                        Outcome::Failed(failure) => {
+                            self.error_position = base + before as u64;
+                            chunks.start += parsed;
+                            return Err(self.fail(failure));
                         }
                     }
                 }
-                Event::End(_) => {
-                    self.depth -= 1;
-                    self.finished = self.depth == 0;
-                    out.tokens.push(Stored::Close);
-                    return Ok(());
+                chunks.start += parsed;
+            }
+            if more {
+                if self.chunks.at_limit() {
+                    self.error_position = self.chunks.offset + self.chunks.start as u64;
+                    let limit = self.state.text_limit;
+                    return Err(self.fail(Failure::Limit(too_long(limit))));
                 }
-                Event::Text(text) => {
-                    let content = text.xml_content(self.version);
-                    if self.depth > 0 {
-                        let range = out.keep(&content);
-                        out.tokens.push(Stored::Text(range));
-                        return Ok(());
-                    }
-                    if content.trim().is_empty() {
-                        continue;
-                    }
-                    Failure::Malformed("text outside the root element".into())
+                if let Err(error) = self.chunks.refill() {
+                    return Err(read_failure(error));
                 }
-                Event::CData(data) => {
-                    if self.depth > 0 {
-                        let range = out.keep(&data.xml_content(self.version));
-                        out.tokens.push(Stored::Text(range));
-                        return Ok(());
+                if self.chunks.eof && self.chunks.start == self.chunks.end {
+                    // Nothing after what was parsed: the document's end.
+                    if let Outcome::Failed(failure) = self.state.end(out) {
+                        self.error_position = self.chunks.offset + self.chunks.end as u64;
+                        return Err(self.fail(failure));
                     }
-                    Failure::Malformed("CDATA outside the root element".into())
-                }
-                Event::GeneralRef(reference) => {
-                    if self.depth == 0 {
-                        Failure::Malformed("a reference outside the root element".into())
-                    } else {
-                        let text = match reference.resolve_char_ref() {
-                            Ok(Some(c)) => Ok(Cow::Owned(c.to_string())),
-                            Ok(None) => self
-                                .entities
-                                .resolve(&reference.xml_content(self.version))
-                                .map(|t| Cow::Owned(t.to_string()))
-                                .map_err(Failure::Entity),
-                            Err(error) => Err(Failure::Malformed(format!(
-                                "&{};: {error}",
-                                reference.xml_content(self.version)
-                            ))),
-                        };
-                        match text {
-                            Ok(text) => {
-                                let range = out.keep(&text);
-                                out.tokens.push(Stored::Text(range));
-                                return Ok(());
-                            }
-                            Err(failure) => failure,
-                        }
-                    }
-                }
-                Event::DocType(doctype) => {
-                    match self
-                        .entities
-                        .declare_from_doctype(&doctype.xml_content(self.version))
-                    {
-                        Ok(()) => continue,
-                        Err(message) => Failure::Entity(message),
-                    }
-                }
-                Event::Decl(declaration) => {
-                    if let Ok(version) = declaration.xml_version() {
-                        self.version = version;
-                    }
-                    continue;
-                }
-                Event::Comment(_) | Event::PI(_) => continue,
-                Event::Eof => {
-                    if self.depth > 0 {
-                        Failure::Malformed(format!(
-                            "the document ends inside <{}> (truncated?)",
-                            self.qualified
-                        ))
-                    } else if !self.finished {
+                    if !self.state.finished {
                         return Err(XmlError::Empty);
-                    } else {
-                        out.tokens.push(Stored::End);
-                        return Ok(());
                     }
+                    return Ok(true);
                 }
-            };
-            return Err(self.fail(failure));
+            }
         }
+    }
+
+    /// The line (1-based) of the last error: the document is read again up
+    /// to there, so only errors ask.
+    fn line(&self) -> u64 {
+        source::line_at(&self.path, self.encoding, self.error_position)
     }
 
     fn fail(&self, failure: Failure) -> XmlError {
@@ -263,31 +276,193 @@ impl Parser {
             Failure::Entity(message) => XmlError::Entity { line, message },
         }
     }
+}
 
-    fn parse_error(&self, error: quick_xml::Error) -> XmlError {
-        if let quick_xml::Error::Io(io) = &error {
-            if let Some(inner) = io.get_ref() {
-                if let Some(too_long) = inner.downcast_ref::<TooLong>() {
-                    return self.fail(Failure::Limit(too_long.to_string()));
+impl State {
+    /// Adds what `event` (ending at text position `position`) holds to `out`.
+    fn handle(&mut self, event: Event, position: u64, out: &mut Batch) -> Outcome {
+        let failure = match event {
+            Event::Start(start) | Event::Empty(start) if self.finished => {
+                Failure::Malformed(format!(
+                    "a second root element <{}> (an XML document has one)",
+                    start.name().as_ref()
+                ))
+            }
+            Event::Start(ref start) | Event::Empty(ref start) => {
+                if self.open_ends.len() >= self.max_depth {
+                    return Outcome::Failed(Failure::Limit(format!(
+                        "elements nest deeper than {} (--max-depth)",
+                        self.max_depth
+                    )));
                 }
-                if let Some(damaged) = inner.downcast_ref::<DecompressError>() {
-                    return XmlError::Decompress {
-                        kind: damaged.kind,
-                        source: std::io::Error::new(io.kind(), damaged.message.clone()),
-                    };
+                let written: &str = start.name().into_inner();
+                let qualified = out.keep(written);
+                let handled = self.namespaces.apply(written);
+                let name = if *handled == *written {
+                    qualified.clone()
+                } else {
+                    out.keep(&handled)
+                };
+                let first = out.attributes.len();
+                let read = read_attributes(
+                    start,
+                    written,
+                    out,
+                    &mut self.entities,
+                    &mut self.declared_namespaces,
+                    self.namespaces,
+                    self.version,
+                    self.max_attributes,
+                );
+                if let Err(failure) = read {
+                    return Outcome::Failed(failure);
+                }
+                out.tokens.push(Stored::Open {
+                    name,
+                    qualified,
+                    attributes: first..out.attributes.len(),
+                    position,
+                });
+                if matches!(event, Event::Empty(_)) {
+                    out.tokens.push(Stored::Close);
+                    self.finished = self.open_ends.is_empty();
+                } else {
+                    self.open_names.push_str(written);
+                    self.open_ends.push(self.open_names.len());
+                }
+                return Outcome::Read;
+            }
+            Event::End(end) => {
+                let written: &str = end.name().into_inner();
+                let Some(top_end) = self.open_ends.pop() else {
+                    return Outcome::Failed(Failure::Malformed(format!(
+                        "</{written}> closes no open element"
+                    )));
+                };
+                let top_start = self.open_ends.last().copied().unwrap_or(0);
+                let expected = &self.open_names[top_start..top_end];
+                if expected != written.trim_end() {
+                    return Outcome::Failed(Failure::Malformed(format!(
+                        "expected `</{expected}>`, but `</{written}>` was found"
+                    )));
+                }
+                self.open_names.truncate(top_start);
+                out.tokens.push(Stored::Close);
+                self.finished = self.open_ends.is_empty();
+                return Outcome::Read;
+            }
+            Event::Text(text) => {
+                let content = text.xml_content(self.version);
+                if !self.open_ends.is_empty() {
+                    let range = out.keep(&content);
+                    out.tokens.push(Stored::Text(range));
+                    return Outcome::Read;
+                }
+                if content.trim().is_empty() {
+                    return Outcome::Read;
+                }
+                Failure::Malformed("text outside the root element".into())
+            }
+            Event::CData(data) => {
+                if !self.open_ends.is_empty() {
+                    let range = out.keep(&data.xml_content(self.version));
+                    out.tokens.push(Stored::Text(range));
+                    return Outcome::Read;
+                }
+                Failure::Malformed("CDATA outside the root element".into())
+            }
+            Event::GeneralRef(reference) => {
+                if self.open_ends.is_empty() {
+                    return Outcome::Failed(Failure::Malformed(
+                        "a reference outside the root element".into(),
+                    ));
+                }
+                let start = out.text.len();
+                match reference.resolve_char_ref() {
+                    Ok(Some(c)) => out.text.push(c),
+                    Ok(None) => match self.entities.resolve(&reference.xml_content(self.version)) {
+                        Ok(text) => out.text.push_str(&text),
+                        Err(message) => return Outcome::Failed(Failure::Entity(message)),
+                    },
+                    Err(error) => {
+                        return Outcome::Failed(Failure::Malformed(format!(
+                            "&{};: {error}",
+                            reference.xml_content(self.version)
+                        )))
+                    }
+                }
+                out.tokens.push(Stored::Text(start..out.text.len()));
+                return Outcome::Read;
+            }
+            Event::DocType(doctype) => {
+                match self
+                    .entities
+                    .declare_from_doctype(&doctype.xml_content(self.version))
+                {
+                    Ok(()) => return Outcome::Read,
+                    Err(message) => Failure::Entity(message),
                 }
             }
-            return XmlError::Io(std::io::Error::new(io.kind(), io.to_string()));
-        }
-        let message = match &error {
-            quick_xml::Error::Encoding(_) => format!(
-                "the text is not valid {} ({error})",
-                self.source.charset.name()
-            ),
-            _ => error.to_string(),
+            Event::Decl(declaration) => {
+                if let Ok(version) = declaration.xml_version() {
+                    self.version = version;
+                }
+                return Outcome::Read;
+            }
+            Event::Comment(_) | Event::PI(_) => return Outcome::Read,
+            Event::Eof => return self.end(out),
         };
-        self.fail(Failure::Malformed(message))
+        Outcome::Failed(failure)
     }
+
+    /// The text is over.
+    fn end(&mut self, out: &mut Batch) -> Outcome {
+        if let Some(&top_end) = self.open_ends.last() {
+            let top_start = self.open_ends.iter().rev().nth(1).copied().unwrap_or(0);
+            return Outcome::Failed(Failure::Malformed(format!(
+                "the document ends inside <{}> (truncated?)",
+                &self.open_names[top_start..top_end]
+            )));
+        }
+        if self.finished {
+            out.tokens.push(Stored::End);
+        }
+        Outcome::Ended
+    }
+}
+
+/// An error that may only mean the chunk ended inside a piece of markup.
+fn may_be_cut(error: &QuickError) -> bool {
+    matches!(
+        error,
+        QuickError::Syntax(_) | QuickError::IllFormed(IllFormedError::UnclosedReference)
+    )
+}
+
+fn too_long(limit: usize) -> String {
+    format!("one text, tag or attribute value is longer than {limit} bytes (--max-text-bytes)")
+}
+
+/// quick-xml's error as a failure.
+fn quick_failure(error: QuickError, charset: Charset) -> Failure {
+    Failure::Malformed(match &error {
+        QuickError::Encoding(_) => format!("the text is not valid {} ({error})", charset.name()),
+        _ => without_position(&error.to_string()),
+    })
+}
+
+/// A failure to read the text: a damaged compressed stream, or I/O.
+fn read_failure(error: std::io::Error) -> XmlError {
+    if let Some(damaged) = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<DecompressError>())
+    {
+        return XmlError::Decompress {
+            kind: damaged.kind,
+            source: std::io::Error::new(error.kind(), damaged.message.clone()),
+        };
+    }
+    XmlError::Io(error)
 }
 
 /// Reads the attributes of `start` (an element written `qualified`) into
@@ -422,23 +597,65 @@ mod tests {
         let mut parser = Parser::open(&path, options, Arc::new(NoProgress))?;
         let mut batch = Batch::default();
         let mut out = Vec::new();
-        loop {
-            parser.next(&mut batch)?;
-            match batch.tokens.last().unwrap() {
-                Stored::Open {
-                    name, attributes, ..
-                } => {
-                    let attributes: Vec<String> = batch.attributes[attributes.clone()]
-                        .iter()
-                        .map(|(n, v)| format!(" {}={}", batch.get(n), batch.get(v)))
-                        .collect();
-                    out.push(format!("<{}{}>", batch.get(name), attributes.concat()));
+        let mut ended = false;
+        while !ended {
+            batch.clear();
+            ended = parser.fill(&mut batch)?;
+            for token in &batch.tokens {
+                match token {
+                    Stored::Open {
+                        name, attributes, ..
+                    } => {
+                        let attributes: Vec<String> = batch.attributes[attributes.clone()]
+                            .iter()
+                            .map(|(n, v)| format!(" {}={}", batch.get(n), batch.get(v)))
+                            .collect();
+                        out.push(format!("<{}{}>", batch.get(name), attributes.concat()));
+                    }
+                    Stored::Text(text) => out.push(batch.get(text).to_string()),
+                    Stored::Close => out.push("/".into()),
+                    Stored::End => {}
                 }
-                Stored::Text(text) => out.push(batch.get(text).to_string()),
-                Stored::Close => out.push("/".into()),
-                Stored::End => return Ok(out),
             }
         }
+        Ok(out)
+    }
+
+    #[test]
+    fn pieces_cut_by_a_chunk_end_are_parsed_whole() {
+        // Records of varying length, so chunk ends fall inside every kind
+        // of markup and text; one text longer than a chunk.
+        let mut document =
+            String::from("<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY e \"E\">]><d>");
+        let mut expected = vec!["<d>".to_string()];
+        for i in 0..40_000 {
+            let text = "t".repeat(i % 97);
+            document.push_str(&format!(
+                "<r i=\"{i}\" a='&amp;{i}'><!-- c{i} --><t>{text}</t><![CDATA[x{i}]]>&e;&#65;<?pi {i}?></r>\n"
+            ));
+            expected.push(format!("<r i={i} a=&{i}>"));
+            expected.push("<t>".into());
+            if !text.is_empty() {
+                expected.push(text);
+            }
+            expected.extend([
+                "/".into(),
+                format!("x{i}"),
+                "E".into(),
+                "A".into(),
+                "/".into(),
+                "\n".into(),
+            ]);
+        }
+        let long = "L".repeat(3 * CHUNK_BYTES);
+        document.push_str(&format!("<long>{long}</long></d>"));
+        expected.extend(["<long>".into(), long, "/".into(), "/".into()]);
+        assert!(document.len() > 4 * CHUNK_BYTES);
+        let mut options = XmlOptions::default();
+        options.limits.text_bytes = 4 * CHUNK_BYTES as u64;
+        let tokens = tokens_of(&document, &options).unwrap();
+        assert_eq!(tokens.len(), expected.len());
+        assert!(tokens == expected);
     }
 
     #[test]

@@ -9,17 +9,12 @@
 //! only ever sees UTF-8 (its own `encoding` feature is not used: it would
 //! decode the already transcoded text a second time by the declaration).
 //!
-//! The text is read through a [`Tally`], which counts the bytes of the
-//! markup or text being parsed, so that one endless text or tag fails at
-//! `--max-text-bytes` instead of filling memory. Lines are not counted as
-//! the text passes: an error finds its line by reading the text again
-//! ([`line_at`]).
+//! Lines are not counted as the text passes: an error finds its line by
+//! reading the text again ([`line_at`]).
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
-use std::rc::Rc;
 
 use super::XmlError;
 use crate::formats::charset::{self, Charset, Utf8Reader};
@@ -64,21 +59,9 @@ pub struct SourceInfo {
     pub encoding_source: EncodingSource,
 }
 
-/// Counts, shared between the reader quick-xml owns and the tokenizer.
-#[derive(Debug, Default)]
-pub struct Counters {
-    /// Bytes passed to the parser since the tokenizer last asked for an event.
-    pub in_event: Cell<u64>,
-}
-
-/// The buffered UTF-8 text: concrete, so that the parser's many small
-/// reads of the buffer are inlined.
-pub type TextReader = BufReader<Box<dyn Read>>;
-
 /// A document opened as UTF-8 text.
 pub struct Text {
-    pub reader: Tally<TextReader>,
-    pub counters: Rc<Counters>,
+    pub reader: Box<dyn Read>,
     pub info: SourceInfo,
 }
 
@@ -86,7 +69,6 @@ pub struct Text {
 pub fn open(
     path: &Path,
     encoding: Option<Charset>,
-    text_limit: u64,
     progress: ProgressRef,
 ) -> Result<Text, XmlError> {
     let file = File::open(path).map_err(XmlError::Io)?;
@@ -127,15 +109,8 @@ pub fn open(
     } else {
         Utf8Reader::wrap(text, charset)
     };
-    let counters = Rc::new(Counters::default());
-    let reader = Tally {
-        inner: BufReader::with_capacity(64 * 1024, utf8),
-        counters: counters.clone(),
-        limit: text_limit,
-    };
     Ok(Text {
-        reader,
-        counters,
+        reader: utf8,
         info: SourceInfo {
             compression,
             charset,
@@ -147,10 +122,10 @@ pub fn open(
 /// The line (1-based) of byte `position` of the text of the document at
 /// `path`, found by reading it again (0 when it cannot be read).
 pub fn line_at(path: &Path, encoding: Option<Charset>, position: u64) -> u64 {
-    let Ok(text) = open(path, encoding, u64::MAX, std::sync::Arc::new(NoProgress)) else {
+    let Ok(text) = open(path, encoding, std::sync::Arc::new(NoProgress)) else {
         return 0;
     };
-    let mut reader = text.reader.inner.take(position);
+    let mut reader = text.reader.take(position);
     let mut buffer = [0u8; 64 * 1024];
     let mut lines = 1;
     while let Ok(n) = reader.read(&mut buffer) {
@@ -302,54 +277,6 @@ impl std::fmt::Display for DecompressError {
 }
 
 impl std::error::Error for DecompressError {}
-
-/// The text the parser reads, counted as it passes.
-pub struct Tally<R> {
-    inner: R,
-    counters: Rc<Counters>,
-    limit: u64,
-}
-
-/// One piece of markup or text longer than `--max-text-bytes`.
-#[derive(Debug)]
-pub struct TooLong(pub u64);
-
-impl std::fmt::Display for TooLong {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "one text, tag or attribute value is longer than {} bytes (--max-text-bytes)",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for TooLong {}
-
-impl<R: BufRead> Read for Tally<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Tally<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.counters.in_event.get() > self.limit {
-            return Err(io::Error::other(TooLong(self.limit)));
-        }
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amount: usize) {
-        let in_event = &self.counters.in_event;
-        in_event.set(in_event.get() + amount as u64);
-        self.inner.consume(amount);
-    }
-}
 
 #[cfg(test)]
 mod tests {

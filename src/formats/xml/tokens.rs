@@ -252,18 +252,17 @@ fn fill(
     loop {
         let mut batch = recycled.try_recv().unwrap_or_default();
         batch.clear();
-        let mut ended = false;
-        while !batch.is_full() && !ended {
-            if let Err(error) = parser.next(&mut batch) {
+        let ended = match parser.fill(&mut batch) {
+            Ok(ended) => ended,
+            Err(error) => {
                 // What was parsed before the error is still read.
                 let _ = sender.send(Message::Batch(batch));
                 return Err(error);
             }
-            ended = batch.tokens.last() == Some(&Stored::End);
-        }
+        };
         if ended {
             let finished = Message::Finished {
-                namespaces: std::mem::take(&mut parser.declared_namespaces),
+                namespaces: parser.take_namespaces(),
                 entities: parser.declared_entities(),
             };
             // The end's facts first: they are known when End is taken.
