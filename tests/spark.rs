@@ -1,8 +1,9 @@
 //! The Parquet pyforge writes, read back by Spark itself: PySpark in local
 //! mode (installed by scripts/install-test-tools.sh into .peers/pyspark)
-//! reads a converted CSV, Access database and Excel workbook, and the Spark
-//! types and values must be the expected ones, timestamps before 1900,
-//! dates before the Gregorian switch, unsigned bytes and decimals included.
+//! reads a converted CSV, Access database, Excel workbook, dBase table and
+//! XML document (its list columns as arrays), and the Spark types and values
+//! must be the expected ones, timestamps before 1900, dates before the
+//! Gregorian switch, unsigned bytes and decimals included.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -291,5 +292,59 @@ fn spark_reads_a_converted_dbase_table() {
         doc[file]["rows"].as_array().unwrap().len(),
         4,
         "the deleted record is left out"
+    );
+}
+
+#[test]
+fn spark_reads_xml_list_columns_as_arrays() {
+    let Some(python) = pyspark_python() else {
+        return;
+    };
+    let dir = TestDir::new();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    std::fs::copy(
+        data.join("sample_shipments.xml"),
+        dir.join("sample_shipments.xml"),
+    )
+    .unwrap();
+    convert(&dir, &["sample_shipments.xml"]).assert_code(EXIT_OK);
+    let file = "sample_shipments.parquet";
+    let doc = read_with_spark(&python, dir.path(), &[file]);
+    let fields = schema(&doc, file);
+    let type_of = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str())
+            .unwrap_or_else(|| panic!("no column {name} in {fields:?}"))
+            .to_string()
+    };
+    assert_eq!(type_of("parcels_parcel_weight"), "array<double>");
+    assert_eq!(type_of("parcels_parcel_fragile"), "array<boolean>");
+    assert_eq!(type_of("parcels_parcel@barcode"), "array<string>");
+    assert_eq!(type_of("booked"), "date");
+    assert_eq!(type_of("delivered"), "timestamp");
+    let index = fields
+        .iter()
+        .position(|(n, _)| n == "parcels_parcel_weight")
+        .unwrap();
+    let weights: Vec<&str> = doc[file]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row[index].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        weights,
+        vec!["[2.5, 11.0]", "[0.8]", "[120.0, 95.5, 40.25]"]
+    );
+    let fragile = fields
+        .iter()
+        .position(|(n, _)| n == "parcels_parcel_fragile")
+        .unwrap();
+    assert_eq!(
+        doc[file]["rows"][2][fragile],
+        json!("[False, True, None]"),
+        "the third parcel has no <fragile>: a null entry"
     );
 }

@@ -63,7 +63,7 @@ impl Default for SinkOptions {
         SinkOptions {
             compression: Compression::Snappy,
             row_group_rows: 1024 * 1024,
-            row_group_bytes: 64 * 1024 * 1024,
+            row_group_bytes: 24 * 1024 * 1024,
         }
     }
 }

@@ -22,8 +22,8 @@ use crate::formats::typed_text::TypedBuilder;
 use crate::progress::ProgressRef;
 
 /// Rows, and bytes of record text, per batch.
-const BATCH_ROWS: usize = 64 * 1024;
-const BATCH_BYTES: usize = 32 << 20;
+const BATCH_ROWS: usize = 16 * 1024;
+const BATCH_BYTES: usize = 8 << 20;
 
 /// A column's values in the record being read: ranges of the record text.
 #[derive(Debug, Default, Clone)]
