@@ -7,7 +7,10 @@ import argparse
 import os
 
 # The extensions `pyforge formats` lists as supported.
-CONVERTED = {".csv", ".tsv", ".psv", ".tab", ".mdb", ".accdb"}
+CONVERTED = (
+    ".csv", ".tsv", ".psv", ".tab", ".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".dbf",
+    ".mdb", ".accdb", ".xml", ".xml.gz", ".xml.bz2", ".gpx", ".kml",
+)
 
 # A for-each task takes at most this many inputs; the rest wait for the next run
 # (with --skip-existing nothing is converted twice).
@@ -22,7 +25,7 @@ def main():
         os.path.join(root, name)
         for root, _, names in os.walk(args.inbox)
         for name in names
-        if os.path.splitext(name)[1].lower() in CONVERTED and not name.startswith((".", "_"))
+        if name.lower().endswith(CONVERTED) and not name.startswith((".", "_"))
     )
     print(f"{len(files)} file(s) to convert in {args.inbox}")
     from databricks.sdk.runtime import dbutils  # only on Databricks
