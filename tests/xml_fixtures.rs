@@ -1,6 +1,7 @@
 //! The shared XML fixtures (real documents from public repositories): each
-//! one's record path and row count, values read back against what
-//! ElementTree reads, the attack files refused with a clear error and no
+//! one's record path and row count, its elements counted as ElementTree
+//! counts them (REFERENCE.tsv), values read back against what ElementTree
+//! reads, the attack files refused with a clear error and no
 //! output, and the broken files refused naming their line.
 //!
 //! Three fixtures of quick-xml's encoding tests (windows-1251, Shift_JIS,
@@ -62,6 +63,20 @@ fn fixtures() -> Option<std::path::PathBuf> {
     fixtures_dir("xml")
 }
 
+/// The elements ElementTree counts in each file it reads (REFERENCE.tsv).
+fn elementtree_elements(dir: &Path) -> Vec<(String, u64)> {
+    let text = std::fs::read_to_string(dir.join("REFERENCE.tsv")).expect("REFERENCE.tsv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split('\t').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (file, tool, status, rows) = (at("file"), at("r1_tool"), at("r1_status"), at("r1_rows"));
+    lines
+        .map(|line| line.split('\t').collect::<Vec<_>>())
+        .filter(|f| f[tool] == "ElementTree" && f[status] == "ok")
+        .map(|f| (f[file].to_string(), f[rows].parse().expect("a count")))
+        .collect()
+}
+
 /// Converts `file` into a folder of its own; the table and the run.
 fn convert(dir: &TestDir, fixtures: &Path, file: &str, extra: &[&str]) -> (Table, RunOutput) {
     let out = dir.join(format!("out-{file}-{}", extra.join("").replace('/', "_")));
@@ -91,6 +106,7 @@ fn every_fixture_is_converted_or_refused() {
         }
     }
     let dir = TestDir::new();
+    let counted = elementtree_elements(&fixtures);
     for (file, record_path, rows) in CONVERTED {
         let info = dir
             .cmd()
@@ -98,6 +114,12 @@ fn every_fixture_is_converted_or_refused() {
             .arg(fixtures.join(file))
             .assert_code(EXIT_OK)
             .json();
+        let elements = counted.iter().find(|(f, _)| f == file).map(|(_, n)| *n);
+        assert_eq!(
+            info["elements"].as_u64(),
+            elements,
+            "{file}: elements, against ElementTree's count"
+        );
         assert_eq!(info["record_path"], record_path, "{file}");
         assert_eq!(info["records"], rows as u64, "{file}");
         let (table, _) = convert(&dir, &fixtures, file, &[]);
