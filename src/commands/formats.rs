@@ -37,16 +37,28 @@ pub fn run(args: &FormatsArgs) -> ExitCode {
         super::print_json(&serde_json::json!({ "schema_version": 1, "formats": entries }));
         return ExitCode::SUCCESS;
     }
+    let extensions: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            let listed: Vec<String> = e.extensions.iter().map(|x| format!(".{x}")).collect();
+            listed.join(" ")
+        })
+        .collect();
+    let width = extensions
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max(10);
     println!(
-        "{:<8} {:<28} {:<17} {:<15} description",
+        "{:<8} {:<width$} {:<17} {:<15} description",
         "format", "extensions", "output", "status"
     );
-    for e in &entries {
-        let extensions: Vec<String> = e.extensions.iter().map(|x| format!(".{x}")).collect();
+    for (e, extensions) in entries.iter().zip(&extensions) {
         println!(
-            "{:<8} {:<28} {:<17} {:<15} {}",
+            "{:<8} {:<width$} {:<17} {:<15} {}",
             e.name,
-            extensions.join(" "),
+            extensions,
             e.output,
             if e.supported {
                 "supported"
