@@ -465,14 +465,12 @@ pub struct JarsInstallArgs {
     #[arg(long, value_name = "PATH")]
     pub from: Option<PathBuf>,
 
-    /// Maven repository (Maven layout, http or https) to download from. Empty means the default.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = env_vars::PYFORGE_MAVEN_REPO,
-        default_value = crate::jvm::jars::MAVEN_CENTRAL
-    )]
-    pub repo: String,
+    /// Maven repository (Maven layout, http or https) to download from. Default:
+    /// PYFORGE_MAVEN_REPO, else the mirror of `central` in Maven's settings (~/.m2/settings.xml,
+    /// then Maven's conf/settings.xml), else Maven Central; a proxy in those settings is used
+    /// unless HTTPS_PROXY is set.
+    #[arg(long, value_name = "URL")]
+    pub repo: Option<String>,
 
     #[command(flatten)]
     pub dir: JarsDirArgs,

@@ -534,6 +534,49 @@ fn the_repository_comes_from_pyforge_maven_repo() {
     assert_installed(&cache);
 }
 
+#[test]
+fn the_repository_comes_from_the_mirror_in_the_users_maven_settings() {
+    let dir = TestDir::new();
+    let server = TestServer::start(maven_repo(&dir, &[]), Behaviour::default());
+    let home = dir.mkdir("home-with-maven");
+    dir.write(
+        "home-with-maven/.m2/settings.xml",
+        format!(
+            r#"<settings><mirrors>
+                 <mirror><id>elsewhere</id><mirrorOf>snapshots</mirrorOf><url>http://0.0.0.0/</url></mirror>
+                 <mirror><id>team</id><mirrorOf>central</mirrorOf><url>{}</url></mirror>
+               </mirrors></settings>"#,
+            server.url()
+        ),
+    );
+    let cache = dir.join("cache");
+    jars(&dir)
+        .env("HOME", &home)
+        .env("PYFORGE_JARS_DIR", &cache)
+        .arg("install")
+        .assert_code(EXIT_OK);
+    assert_installed(&cache);
+    let info = dir
+        .cmd()
+        .env("HOME", &home)
+        .env("PYFORGE_MAVEN_REPO", "")
+        .args(["env-info", "--no-start", "--json"])
+        .run();
+    let doc = info.json();
+    assert_eq!(doc["repository"]["url"], server.url().as_str());
+    let from = doc["repository"]["from"].as_str().unwrap();
+    assert!(from.starts_with("mirror `team` in "), "{from}");
+    // PYFORGE_MAVEN_REPO still wins over Maven's settings.
+    let other = dir
+        .cmd()
+        .env("HOME", &home)
+        .env("PYFORGE_MAVEN_REPO", "https://repo.example/maven2")
+        .args(["env-info", "--no-start", "--json"])
+        .run()
+        .json();
+    assert_eq!(other["repository"]["from"], "PYFORGE_MAVEN_REPO");
+}
+
 // ---------------------------------------------------------------------------
 // install --from
 
@@ -928,4 +971,52 @@ fn offline_conversions_never_download() {
     assert!(server.requests().is_empty());
     assert_nothing_installed(&cache);
     assert!(!dir.join("types_parquet").exists());
+}
+
+// ---------------------------------------------------------------------------
+// The real Maven repository
+
+/// `jars install` with no repository named: Maven Central itself (or what
+/// `PYFORGE_MAVEN_REPO` names), every file checked against its pin. The
+/// machine's own trust store is used, so a TLS-inspecting proxy whose CA the
+/// system trusts is reached too. Unreachable, the test fails in CI saying so
+/// (and is skipped with a note elsewhere).
+#[test]
+fn install_downloads_the_pinned_set_from_the_real_maven_repository() {
+    let dir = TestDir::new();
+    let cache = dir.join("cache");
+    let run = jars(&dir)
+        .env("PYFORGE_JARS_DIR", &cache)
+        .args(["install", "--json"])
+        .run();
+    if run.code != Some(EXIT_OK) {
+        let unreachable = [
+            "connect",
+            "dns",
+            "timed out",
+            "certificate",
+            "tls",
+            "resolve",
+        ]
+        .iter()
+        .any(|word| run.stderr.to_lowercase().contains(word));
+        if unreachable {
+            let what = format!("Maven Central, for `jars install` ({})", run.stderr.trim());
+            if crate::util::needed(None::<()>, &what, "this machine must reach Maven Central")
+                .is_none()
+            {
+                return;
+            }
+        }
+        panic!("jars install from Maven Central failed\n{run}");
+    }
+    assert_installed(&cache);
+    let doc = run.json();
+    let files = doc["files"].as_array().expect("files");
+    assert_eq!(files.len(), pins().len());
+    assert!(
+        doc.to_string().contains("repo1.maven.org")
+            || std::env::var_os("PYFORGE_MAVEN_REPO").is_some(),
+        "downloaded from Maven Central: {doc}"
+    );
 }

@@ -27,6 +27,8 @@ use crate::settings::{self, Setting, Source};
 ///   "java_error": null,
 ///   "jar_set": { "name": "UCanAccess 4.0.4", "dir": "~/.pyforge/jars/ucanaccess-4.0.4-v1",
 ///                "installed": true, "verified": true, "problems": [] },
+///   "repository": { "url": "https://repo1.maven.org/maven2",
+///                   "from": "default", "proxy": null },
 ///   "helper": { "sha256": "…", "protocol_version": 1, "started": true,
 ///               "java_version": "17.0.15", "jars": { "jackcess": "3.0.1" }, "error": null },
 ///   "jvm_options": ["-Xmx1024m", "..."] }
@@ -41,8 +43,20 @@ struct Report {
     java: Option<Java>,
     java_error: Option<String>,
     jar_set: JarSetReport,
+    repository: RepositoryReport,
     helper: HelperReport,
     jvm_options: Vec<String>,
+}
+
+/// Where a missing JAR set would be downloaded from, and why there.
+#[derive(Serialize)]
+struct RepositoryReport {
+    url: String,
+    /// `--repo`, `PYFORGE_MAVEN_REPO`, a mirror in a Maven settings file,
+    /// or the default.
+    from: String,
+    /// The proxy Maven's settings name (its URL only, never credentials).
+    proxy: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -124,6 +138,11 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
         java,
         java_error,
         jar_set,
+        repository: RepositoryReport {
+            proxy: settings.repo.proxy.as_ref().map(|p| p.url.clone()),
+            url: settings.repo.url.clone(),
+            from: settings.repo.from.clone(),
+        },
         helper,
         jvm_options,
     };
@@ -260,6 +279,11 @@ fn print_text(report: &Report, no_start: bool) {
     }
     if !set.installed {
         println!("             hint: run `pyforge jars install` (or `--from` the pyforge-cli 1.0.9 wheel)");
+    }
+    let repository = &report.repository;
+    println!("repository:  {} ({})", repository.url, repository.from);
+    if let Some(proxy) = &repository.proxy {
+        println!("             through the proxy {proxy} (Maven's settings)");
     }
     let helper = &report.helper;
     println!(

@@ -80,10 +80,10 @@ struct InstallFileDoc {
 }
 
 fn install(args: &JarsInstallArgs, quiet: bool) -> ExitCode {
-    let repo = crate::settings::variables::maven_repo_or_default(&args.repo);
+    let repo = crate::settings::maven::repository(args.repo.as_deref());
     let source = match &args.from {
         Some(path) => path.display().to_string(),
-        None => repo.to_string(),
+        None => repo.url.clone(),
     };
     let mut doc = InstallDoc {
         schema_version: 1,
@@ -101,7 +101,7 @@ fn install(args: &JarsInstallArgs, quiet: bool) -> ExitCode {
         let bar = DownloadBar::new(show_progress(quiet || args.json), &cache);
         let result = match &args.from {
             Some(path) => cache.install_from_path(path, bar.progress()),
-            None => cache.install_from_repo(repo, bar.progress()),
+            None => cache.install_from_repo(&repo.url, repo.proxy.as_ref(), bar.progress()),
         };
         bar.finish();
         let report = result?;

@@ -471,9 +471,10 @@ impl JarCache {
     pub fn install_from_repo(
         &self,
         repo_url: &str,
+        proxy: Option<&crate::settings::maven::HttpProxy>,
         progress: &dyn Progress,
     ) -> Result<InstallReport, JarsError> {
-        let repo = download::Repository::new(repo_url)?;
+        let repo = download::Repository::new(repo_url, proxy.cloned())?;
         self.install(progress, "download", |needed, progress| {
             repo.fetch_all(needed, &self.dir, progress)
         })

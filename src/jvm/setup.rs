@@ -31,8 +31,8 @@ pub struct JvmSettings {
     pub temp_dir: PathBuf,
     /// `--offline`: never download the JAR set.
     pub offline: bool,
-    /// Where a missing JAR set is downloaded from (`PYFORGE_MAVEN_REPO`).
-    pub repo: String,
+    /// Where a missing JAR set is downloaded from, and through which proxy.
+    pub repo: crate::settings::maven::RepositoryChoice,
 }
 
 /// The longest wait for the helper's hello (a cold JVM start on a busy
@@ -99,9 +99,9 @@ impl JvmSettings {
                 tracing::info!(
                     "installing the JAR set into {} from {}",
                     cache.dir().display(),
-                    self.repo
+                    self.repo.url
                 );
-                cache.install_from_repo(&self.repo, progress)?;
+                cache.install_from_repo(&self.repo.url, self.repo.proxy.as_ref(), progress)?;
                 cache.classpath()?
             }
             Err(other) => return Err(other.into()),

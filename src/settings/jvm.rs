@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use super::run::{resolve_here, Overrides, RunSettings};
-use super::variables;
 use crate::jvm::setup::JvmSettings;
 
 /// The Java settings: flags, else `PYFORGE_*` variables, else the defaults
@@ -26,7 +25,7 @@ pub fn jvm_settings_from(overrides: &Overrides, run: RunSettings) -> JvmSettings
         timeout: Duration::from_secs(run.timeout_secs.value),
         temp_dir: run.temp_dir.value,
         offline: overrides.offline,
-        repo: variables::maven_repo(),
+        repo: super::maven::repository(None),
     }
 }
 

@@ -2,13 +2,15 @@
 //! place: the value parsers (`parse`), the rule "flag, else `PYFORGE_*`
 //! variable, else the default of the platform pyforge runs on" with the
 //! source of each value (`sources`), the run settings that rule resolves
-//! (`run`), the Java helper's settings built from them (`jvm`), and the
-//! settings only a variable sets (`variables`).
+//! (`run`), the Java helper's settings built from them (`jvm`), the Maven
+//! repository the JAR set comes from (`maven`), and the settings only a
+//! variable sets (`variables`).
 //!
 //! `cli.rs` only defines the flags; `commands/` hands what they said to
 //! this module as [`Overrides`] and gets resolved settings back.
 
 pub mod jvm;
+pub mod maven;
 pub mod parse;
 pub mod run;
 pub mod sources;

@@ -4,7 +4,10 @@
 //! a SHA-256 hasher; it is kept only when its size and hash match the pin.
 //! Network errors and HTTP 5xx / 408 / 429 are retried with exponential
 //! backoff ([`crate::jvm::backoff`]); a 404, another 4xx and a checksum mismatch are
-//! final. Proxies come from the usual `HTTPS_PROXY` / `NO_PROXY` variables.
+//! final. Proxies come from the usual `HTTPS_PROXY` / `NO_PROXY` variables,
+//! else from Maven's settings (see `settings::maven`). Servers are trusted
+//! by the machine's certificate store as well as the bundled roots, so a
+//! TLS-inspecting proxy whose CA the system trusts works as it does for curl.
 
 use std::path::Path;
 use std::time::Duration;
@@ -13,6 +16,7 @@ use super::{copy_hashing, CopyError, JarPin, JarsError, Staged};
 use crate::files::TempPath;
 use crate::jvm::backoff::{self as retry, Failure};
 use crate::progress::Progress;
+use crate::settings::maven::HttpProxy;
 
 /// Longest wait for a TCP (and TLS) connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -22,11 +26,12 @@ const READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// A Maven repository, by its root URL.
 pub(super) struct Repository {
     base: String,
+    proxy: Option<HttpProxy>,
 }
 
 impl Repository {
     /// Checks that `url` is an http(s) URL; a trailing `/` is dropped.
-    pub(super) fn new(url: &str) -> Result<Repository, JarsError> {
+    pub(super) fn new(url: &str, proxy: Option<HttpProxy>) -> Result<Repository, JarsError> {
         let bad = |reason: &str| JarsError::BadRepo {
             repo: url.to_string(),
             reason: reason.to_string(),
@@ -40,6 +45,7 @@ impl Repository {
         }
         Ok(Repository {
             base: url.trim().trim_end_matches('/').to_string(),
+            proxy,
         })
     }
 
@@ -56,10 +62,14 @@ impl Repository {
         dir: &Path,
         progress: &dyn Progress,
     ) -> Result<Vec<Staged>, JarsError> {
-        let client = reqwest::blocking::Client::builder()
+        let mut builder = reqwest::blocking::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(READ_TIMEOUT)
-            .user_agent(concat!("pyforge/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("pyforge/", env!("CARGO_PKG_VERSION")));
+        if let Some(proxy) = self.proxy.as_ref().filter(|_| !proxy_variables_set()) {
+            builder = builder.proxy(maven_proxy(proxy)?);
+        }
+        let client = builder
             .build()
             .map_err(|e| JarsError::Client(error_chain(&e)))?;
         let policy = retry::Policy::default();
@@ -93,6 +103,36 @@ impl Repository {
         }
         Ok(staged)
     }
+}
+
+/// Whether the environment names a proxy (which then wins, as for curl).
+fn proxy_variables_set() -> bool {
+    [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .any(|v| std::env::var_os(v).is_some_and(|value| !value.is_empty()))
+}
+
+/// The proxy Maven's settings name, for every request.
+fn maven_proxy(proxy: &HttpProxy) -> Result<reqwest::Proxy, JarsError> {
+    let mut built = reqwest::Proxy::all(&proxy.url).map_err(|e| {
+        JarsError::Client(format!(
+            "the proxy {} in {}: {}",
+            proxy.url,
+            proxy.file.display(),
+            error_chain(&e)
+        ))
+    })?;
+    if let (Some(user), Some(password)) = (&proxy.username, &proxy.password) {
+        built = built.basic_auth(user, password);
+    }
+    Ok(built.no_proxy(reqwest::NoProxy::from_string(&proxy.no_proxy)))
 }
 
 /// One attempt at one file.
@@ -178,14 +218,14 @@ mod tests {
 
     #[test]
     fn repository_urls_are_checked_and_joined() {
-        let repo = Repository::new("http://127.0.0.1:9/maven2/").unwrap();
+        let repo = Repository::new("http://127.0.0.1:9/maven2/", None).unwrap();
         let pin = &super::super::JarSet::ucanaccess().files[0];
         assert_eq!(
             repo.url_of(pin),
             "http://127.0.0.1:9/maven2/net/sf/ucanaccess/ucanaccess/4.0.4/ucanaccess-4.0.4.jar"
         );
-        assert!(Repository::new("ftp://example.invalid/repo").is_err());
-        assert!(Repository::new("not a url").is_err());
-        assert!(Repository::new("file:///tmp/repo").is_err());
+        assert!(Repository::new("ftp://example.invalid/repo", None).is_err());
+        assert!(Repository::new("not a url", None).is_err());
+        assert!(Repository::new("file:///tmp/repo", None).is_err());
     }
 }
