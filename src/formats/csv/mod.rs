@@ -26,7 +26,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{Field, Schema, SchemaRef};
 
 pub use crate::formats::typed_text::{ColumnType, DateOrder};
 pub use encoding::{EncodingSource, TextEncoding, Utf8Evidence};
@@ -274,7 +274,7 @@ impl CsvTable {
         let fields: Vec<Field> = self
             .columns
             .iter()
-            .map(|c| Field::new(&c.name, arrow_type(c.column_type), true))
+            .map(|c| Field::new(&c.name, c.column_type.arrow_type(), true))
             .collect();
         Arc::new(Schema::new(fields))
     }
@@ -303,19 +303,6 @@ fn count_lines(file: File) -> std::io::Result<u64> {
         std::io::BufRead::consume(&mut reader, n);
     }
     Ok(lines + u64::from(last != b'\n'))
-}
-
-/// The Arrow type a column is built as.
-pub fn arrow_type(column_type: ColumnType) -> DataType {
-    match column_type {
-        ColumnType::Boolean => DataType::Boolean,
-        ColumnType::Int64 => DataType::Int64,
-        ColumnType::Float64 => DataType::Float64,
-        ColumnType::Date(_) => DataType::Date32,
-        ColumnType::Timestamp(_) => DataType::Timestamp(TimeUnit::Microsecond, None),
-        ColumnType::TimestampUtc => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
-        ColumnType::Utf8 => DataType::Utf8,
-    }
 }
 
 /// Refuses files that are clearly not text: known binary formats by their

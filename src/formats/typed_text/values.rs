@@ -91,6 +91,22 @@ impl ColumnType {
             .unwrap_or(ColumnType::Utf8)
     }
 
+    /// The Arrow type a column of this type is built as.
+    pub fn arrow_type(&self) -> arrow_schema::DataType {
+        use arrow_schema::{DataType, TimeUnit};
+        match self {
+            ColumnType::Boolean => DataType::Boolean,
+            ColumnType::Int64 => DataType::Int64,
+            ColumnType::Float64 => DataType::Float64,
+            ColumnType::Date(_) => DataType::Date32,
+            ColumnType::Timestamp(_) => DataType::Timestamp(TimeUnit::Microsecond, None),
+            ColumnType::TimestampUtc => {
+                DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+            }
+            ColumnType::Utf8 => DataType::Utf8,
+        }
+    }
+
     /// A short name for `info`: the Parquet/Arrow type the column gets.
     pub fn name(&self) -> &'static str {
         match self {

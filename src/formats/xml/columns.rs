@@ -15,7 +15,7 @@
 
 use std::sync::Arc;
 
-use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
 
 use super::structure::{AttributeId, ElementId, Structure};
 use super::{ArrayHandling, Flatten};
@@ -109,7 +109,7 @@ impl ColumnPlan {
     /// The Arrow type of `column`'s values in the output.
     pub fn data_type(&self, column: &Column) -> DataType {
         match (column.shape, &self.arrays) {
-            (Shape::Scalar, _) => arrow_type(column.value_type),
+            (Shape::Scalar, _) => column.value_type.arrow_type(),
             (Shape::List { .. }, ArrayHandling::Expand) => {
                 DataType::List(Arc::new(list_item(column.value_type)))
             }
@@ -132,20 +132,7 @@ impl ColumnPlan {
 
 /// The field of a list's entries.
 pub fn list_item(value_type: ColumnType) -> Field {
-    Field::new("item", arrow_type(value_type), true)
-}
-
-/// The Arrow type values of `value_type` are written as.
-pub fn arrow_type(value_type: ColumnType) -> DataType {
-    match value_type {
-        ColumnType::Boolean => DataType::Boolean,
-        ColumnType::Int64 => DataType::Int64,
-        ColumnType::Float64 => DataType::Float64,
-        ColumnType::Date(_) => DataType::Date32,
-        ColumnType::Timestamp(_) => DataType::Timestamp(TimeUnit::Microsecond, None),
-        ColumnType::TimestampUtc => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
-        ColumnType::Utf8 => DataType::Utf8,
-    }
+    Field::new("item", value_type.arrow_type(), true)
 }
 
 /// Every attribute and every element with text at or below `record`.
