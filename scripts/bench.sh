@@ -412,6 +412,17 @@ pq.write_table(arrow, os.path.join(out, f"{stem}.parquet"), compression="snappy"
 print(f"{stem}: {arrow.num_rows} rows")
 PY
 
+# expect_one_file_each GROUP...: every tool of these groups wrote one Parquet file (the row
+# totals are checked in the report).
+expect_one_file_each() {
+    local i n
+    for i in "${!R_NAME[@]}"; do
+        [[ " $* " == *" ${R_GROUP[$i]} "* ]] || continue
+        n=$(find "${R_OUT[$i]}" -type f -name '*.parquet' | wc -l)
+        [ "$n" = 1 ] || { log "${R_NAME[$i]} (${R_GROUP[$i]}): $n Parquet files in ${R_OUT[$i]}, want 1"; exit 1; }
+    done
+}
+
 # bench_dbase GROUP DBF ROWS CLI (1: pyforge-cli too) PEER_RUNS (0: no dbfread + pyarrow)
 bench_dbase() {
     local group=$1 dbf=$2 rows=$3 cli=$4 peer_runs=$5 stem
@@ -440,12 +451,7 @@ if part dbase; then
     bench_dbase dbase "$DBF_SMALL" "$DBF_SMALL_LIVE" 1 "$RUNS"
     if [ "$DBASE_PEER_BIG" = 1 ]; then big_peer=$RUNS_SLOW; else big_peer=0; fi
     bench_dbase dbase-big "$DBF_BIG" "$DBF_BIG_LIVE" 0 "$big_peer"
-    # Every tool must have written one file (the row totals are checked in the report).
-    for i in "${!R_NAME[@]}"; do
-        case ${R_GROUP[$i]} in dbase | dbase-big) ;; *) continue ;; esac
-        n=$(find "${R_OUT[$i]}" -type f -name '*.parquet' | wc -l)
-        [ "$n" = 1 ] || { log "${R_NAME[$i]} (${R_GROUP[$i]}): $n Parquet files in ${R_OUT[$i]}, want 1"; exit 1; }
-    done
+    expect_one_file_each dbase dbase-big
 fi
 
 # --- XML conversions ---------------------------------------------------------------
@@ -521,12 +527,7 @@ if part xml; then
     bench_xml xml "$XML_SMALL" "$XML_ORDERS" 1 "$RUNS"
     if [ "$XML_PEER_BIG" = 1 ]; then big_peer=$RUNS_SLOW; else big_peer=0; fi
     bench_xml xml-big "$XML_BIG" "$XML_BIG_ORDERS" 0 "$big_peer"
-    # Every tool must have written one file (the row totals are checked in the report).
-    for i in "${!R_NAME[@]}"; do
-        case ${R_GROUP[$i]} in xml | xml-big) ;; *) continue ;; esac
-        n=$(find "${R_OUT[$i]}" -type f -name '*.parquet' | wc -l)
-        [ "$n" = 1 ] || { log "${R_NAME[$i]} (${R_GROUP[$i]}): $n Parquet files in ${R_OUT[$i]}, want 1"; exit 1; }
-    done
+    expect_one_file_each xml xml-big
 fi
 
 # --- startup ------------------------------------------------------------------

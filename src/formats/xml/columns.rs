@@ -202,32 +202,27 @@ fn plan_carried(structure: &Structure, record: ElementId, planned: &mut Vec<(Par
         enclosing.push(id);
         at = structure.element(id).parent;
     }
+    let carry_attributes =
+        |planned: &mut Vec<(Parts, Column)>, owner: ElementId, parts: &[String]| {
+            for &attribute in &structure.element(owner).attributes {
+                planned.push(attribute_column(
+                    structure,
+                    attribute,
+                    parts,
+                    Shape::Scalar,
+                    true,
+                ));
+            }
+        };
     for &ancestor in enclosing.iter().rev() {
-        let parts = absolute_parts(structure, ancestor);
-        for &attribute in &structure.element(ancestor).attributes {
-            planned.push(attribute_column(
-                structure,
-                attribute,
-                &parts,
-                Shape::Scalar,
-                true,
-            ));
-        }
+        carry_attributes(planned, ancestor, &absolute_parts(structure, ancestor));
         for &child in &structure.element(ancestor).children {
             let leaf = structure.element(child);
             if structure.is_within(record, child) || !leaf.children.is_empty() || leaf.repeats() {
                 continue;
             }
             let parts = absolute_parts(structure, child);
-            for &attribute in &leaf.attributes {
-                planned.push(attribute_column(
-                    structure,
-                    attribute,
-                    &parts,
-                    Shape::Scalar,
-                    true,
-                ));
-            }
+            carry_attributes(planned, child, &parts);
             if leaf.texts > 0 {
                 planned.push(text_column(structure, child, parts, Shape::Scalar, true));
             }
