@@ -30,7 +30,7 @@ use std::process::Command;
 /// The JAR set the helper compiles against (DESIGN.md §3, `jars/`).
 const JAR_SET: [&str; 5] = [
     "ucanaccess-4.0.4.jar",
-    "jackcess-3.0.1.jar",
+    "jackcess-4.0.11.jar",
     "hsqldb-2.5.0.jar",
     "commons-lang3-3.8.1.jar",
     "commons-logging-1.2.jar",

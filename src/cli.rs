@@ -264,6 +264,13 @@ pub struct XmlArgs {
     pub max_paths: u32,
 }
 
+/// `jars install --with`: the optional add-on sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AddOnArg {
+    /// Jackcess Encrypt: encoded and encrypted Access files.
+    Encrypt,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FlattenArg {
     Conservative,
@@ -425,7 +432,8 @@ pub struct JarsArgs {
 }
 
 /// `pyforge jars ...`: the pinned UCanAccess 4.0.4 JAR set (five files, each
-/// checked against its SHA-256) in the JAR cache.
+/// checked against its SHA-256, Jackcess 4.0.11 among them) and its optional
+/// add-ons (`encrypt`) in the JAR cache.
 #[derive(Debug, Subcommand)]
 pub enum JarsCommand {
     /// Download the JAR set from a Maven repository, or copy it from a folder or archive.
@@ -461,9 +469,19 @@ pub struct JarsDirArgs {
 pub struct JarsInstallArgs {
     /// Copy the files from PATH instead of downloading: a folder holding them
     /// anywhere below it, or a zip-shaped archive (.zip, .jar, .whl such as the
-    /// pyforge-cli 1.0.9 wheel) holding them at any depth. `--repo` is not used then.
+    /// pyforge-cli 1.0.9 wheel) holding them at any depth. Files PATH lacks are
+    /// downloaded (the 1.0.9 wheel lacks Jackcess 4.0.11) unless --offline.
     #[arg(long, value_name = "PATH")]
     pub from: Option<PathBuf>,
+
+    /// Also install an optional add-on set: `encrypt` (Jackcess Encrypt 4.0.3 and
+    /// Bouncy Castle 1.87, 7.4 MB) reads encoded Jet files and encrypted .accdb files.
+    #[arg(long = "with", value_enum, value_name = "ADD-ON")]
+    pub with: Vec<AddOnArg>,
+
+    /// Never download: with --from, fail when PATH lacks a file.
+    #[arg(long, env = env_vars::PYFORGE_OFFLINE)]
+    pub offline: bool,
 
     /// Maven repository (Maven layout, http or https) to download from. Default:
     /// PYFORGE_MAVEN_REPO, else the mirror of `central` in Maven's settings (~/.m2/settings.xml,

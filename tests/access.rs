@@ -15,7 +15,7 @@ use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::jars::real_jars;
+use crate::jars::{real_add_on_jars, real_jars};
 use crate::java_helper::{generated, reference_counts};
 use crate::util::{
     assert_no_output_left, fixtures_dir, listing, parquet_facts, RunOutput, TestCommand, TestDir,
@@ -31,6 +31,33 @@ pub fn jars_dir() -> &'static Path {
         TestCommand::new(dir.path())
             .args(["jars", "install", "--from"])
             .arg(real_jars())
+            .arg("--jars-dir")
+            .arg(dir.path())
+            .assert_code(EXIT_OK);
+        dir
+    })
+    .path()
+}
+
+/// A JAR cache with the real set and the encryption add-on, installed by
+/// `pyforge jars install --with encrypt --from` the folder of both
+/// (`.jars/`), offline.
+pub fn jars_dir_with_encrypt() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let both = real_jars().parent().unwrap().to_path_buf();
+        assert_eq!(real_add_on_jars().parent(), Some(both.as_path()));
+        TestCommand::new(dir.path())
+            .args([
+                "jars",
+                "install",
+                "--offline",
+                "--with",
+                "encrypt",
+                "--from",
+            ])
+            .arg(both)
             .arg("--jars-dir")
             .arg(dir.path())
             .assert_code(EXIT_OK);

@@ -26,7 +26,8 @@ fn with_java_and_the_jar_set_the_helper_starts() {
     assert!(doc["java"]["path"].as_str().unwrap().ends_with("java"));
     assert_eq!(doc["jar_set"]["verified"], true);
     assert_eq!(doc["helper"]["started"], true, "{doc:#}");
-    assert_eq!(doc["helper"]["jars"]["jackcess"], "3.0.1", "{doc:#}");
+    assert_eq!(doc["helper"]["jars"]["jackcess"], "4.0.11", "{doc:#}");
+    assert_eq!(doc["add_ons"][0]["add_on"], "encrypt", "{doc:#}");
     let options: Vec<&str> = doc["jvm_options"]
         .as_array()
         .unwrap()
@@ -53,7 +54,7 @@ fn with_java_and_the_jar_set_the_helper_starts() {
         .arg(&cache)
         .assert_code(EXIT_OK);
     text.stdout_has("started on Java")
-        .stdout_has("jackcess 3.0.1");
+        .stdout_has("jackcess 4.0.11");
 }
 
 #[test]
@@ -95,7 +96,7 @@ fn a_missing_jar_set_is_reported_with_a_hint() {
         .arg(dir.join("empty"))
         .assert_code(EXIT_FAILED);
     run.stdout_has("installed: no")
-        .stdout_has("jackcess-3.0.1.jar is missing")
+        .stdout_has("jackcess-4.0.11.jar is missing")
         .stdout_has("pyforge jars install");
 }
 

@@ -30,11 +30,24 @@ struct Pin {
     maven_path: String,
     size: u64,
     sha256: String,
+    /// The folder of `.jars/` that scripts/fetch-jars.sh puts the real file in.
+    real_dir: PathBuf,
 }
 
 /// The five pins, read from the manifest the binary compiles in.
 fn pins() -> Vec<Pin> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("jars/ucanaccess-4.0.4.json");
+    pins_of("ucanaccess-4.0.4")
+}
+
+/// The encryption add-on's pins.
+fn add_on_pins() -> Vec<Pin> {
+    pins_of("jackcess-encrypt-4.0.3")
+}
+
+/// The pins of `jars/<set>.json`.
+fn pins_of(set: &str) -> Vec<Pin> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join(format!("jars/{set}.json"));
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).expect("read the manifest")).unwrap();
     manifest["files"]
@@ -44,6 +57,7 @@ fn pins() -> Vec<Pin> {
         .map(|f| {
             let s = |key: &str| f[key].as_str().unwrap().to_string();
             Pin {
+                real_dir: root.join(".jars").join(set),
                 file: s("file"),
                 maven_path: format!(
                     "{}/{}/{}/{}",
@@ -68,23 +82,19 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// `.jars/ucanaccess-4.0.4/` with the five real JARs, checked.
 pub fn real_jars() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(".jars/ucanaccess-4.0.4");
-    for pin in pins() {
-        let path = dir.join(&pin.file);
-        let bytes = std::fs::read(&path).unwrap_or_else(|_| {
-            panic!(
-                "{} is missing: run scripts/fetch-jars.sh to get the real JAR set",
-                path.display()
-            )
-        });
-        assert_eq!(
-            sha256_hex(&bytes),
-            pin.sha256,
-            "{} does not match the manifest: run scripts/fetch-jars.sh again",
-            path.display()
-        );
+    real_set(&pins())
+}
+
+/// `.jars/jackcess-encrypt-4.0.3/` with the add-on's real JARs, checked.
+pub fn real_add_on_jars() -> PathBuf {
+    real_set(&add_on_pins())
+}
+
+fn real_set(pins: &[Pin]) -> PathBuf {
+    for pin in pins {
+        real_bytes(pin);
     }
-    dir
+    pins[0].real_dir.clone()
 }
 
 /// The pyforge-cli 1.0.9 wheel that scripts/fetch-jars.sh downloads.
@@ -102,14 +112,24 @@ fn wheel() -> PathBuf {
         })
 }
 
+/// The real file of `pin`, checked against it.
 fn real_bytes(pin: &Pin) -> Vec<u8> {
-    std::fs::read(real_jars().join(&pin.file)).unwrap()
+    let path = pin.real_dir.join(&pin.file);
+    let bytes = std::fs::read(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run scripts/fetch-jars.sh to get the real JARs",
+            path.display()
+        )
+    });
+    assert_eq!(sha256_hex(&bytes), pin.sha256, "{}", path.display());
+    bytes
 }
 
-/// A Maven-layout folder holding the real JARs, except `leave_out`.
+/// A Maven-layout folder holding the real JARs of the set and its add-on,
+/// except `leave_out`.
 fn maven_repo(dir: &TestDir, leave_out: &[&str]) -> PathBuf {
     let root = dir.mkdir("maven2");
-    for pin in pins() {
+    for pin in pins().into_iter().chain(add_on_pins()) {
         if leave_out.contains(&pin.file.as_str()) {
             continue;
         }
@@ -580,14 +600,20 @@ fn the_repository_comes_from_the_mirror_in_the_users_maven_settings() {
 // ---------------------------------------------------------------------------
 // install --from
 
+/// pyforge-cli 1.0.9's wheel holds four of the five files (its Jackcess is
+/// 3.0.1): they are copied, Jackcess 4.0.11 is downloaded, in one install.
 #[test]
-fn install_from_the_wheel_takes_exactly_the_five_files() {
+fn install_from_the_wheel_copies_four_files_and_downloads_jackcess() {
     let dir = TestDir::new();
+    let server = TestServer::start(maven_repo(&dir, &[]), Behaviour::default());
     let out = jars(&dir)
         .args(["install", "--from"])
         .arg(wheel())
+        .args(["--repo", &server.url()])
         .assert_code(EXIT_OK);
-    out.stderr_has("5 files copied");
+    out.stderr_has("5 files copied or downloaded: 1 not in the source");
+    assert_eq!(server.requests_for("jackcess-4.0.11.jar"), 1);
+    assert_eq!(server.requests().len(), 1, "{:?}", server.requests());
     // The default cache: $PYFORGE_HOME/jars.
     let cache = dir.join("home").join("jars");
     assert_installed(&cache);
@@ -595,6 +621,148 @@ fn install_from_the_wheel_takes_exactly_the_five_files() {
     assert!(!set_dir(&cache).join("ucanaccess-5.0.1.jar").exists());
     let path = jars(&dir).arg("path").assert_code(EXIT_OK);
     assert_eq!(path.stdout, format!("{}\n", expected_classpath(&cache)));
+}
+
+#[test]
+fn install_from_the_wheel_offline_names_the_file_it_lacks_and_installs_nothing() {
+    let dir = TestDir::new();
+    let cache = dir.join("cache");
+    let out = jars(&dir)
+        .args(["install", "--offline", "--from"])
+        .arg(wheel())
+        .arg("--jars-dir")
+        .arg(&cache)
+        .assert_code(EXIT_FAILED);
+    out.stderr_has("does not hold jackcess-4.0.11.jar")
+        .stderr_has("without --offline the missing files are downloaded");
+    assert_nothing_installed(&cache);
+}
+
+/// Every pin (the set's and the add-on's) is the artifact Maven publishes:
+/// the SHA-1 of the file its SHA-256 accepts equals the `.sha1` beside the
+/// artifact in the repository pyforge downloads from (Maven's settings
+/// decide, as for `jars install`).
+#[test]
+fn every_pin_matches_the_sha1_the_maven_repository_publishes() {
+    let dir = TestDir::new();
+    let env = dir
+        .cmd()
+        .env("PYFORGE_MAVEN_REPO", "")
+        .args(["env-info", "--json", "--no-start"])
+        .run()
+        .json();
+    let repo = env["repository"]["url"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let proxy = env["repository"]["proxy"].as_str().map(str::to_string);
+    for pin in pins().into_iter().chain(add_on_pins()) {
+        let url = format!("{repo}/{}.sha1", pin.maven_path);
+        let mut curl = std::process::Command::new("curl");
+        curl.args(["-sSfL", "--max-time", "60", &url]);
+        if let Some(proxy) = &proxy {
+            curl.args(["--proxy", proxy]);
+        }
+        let out = curl.output().expect("curl runs");
+        if !out.status.success() {
+            let what = format!("{url} ({})", String::from_utf8_lossy(&out.stderr).trim());
+            if crate::util::needed(
+                None::<()>,
+                &what,
+                "this machine must reach its Maven repository",
+            )
+            .is_none()
+            {
+                return;
+            }
+        }
+        let published = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        let path = pin.real_dir.join(&pin.file);
+        real_bytes(&pin);
+        let ours = std::process::Command::new("sha1sum")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let ours = String::from_utf8_lossy(&ours.stdout);
+        assert_eq!(
+            ours.split_whitespace().next().unwrap(),
+            published,
+            "{}: Maven's .sha1 differs from the file the SHA-256 pin accepts",
+            pin.file
+        );
+    }
+}
+
+/// `--with encrypt`: the add-on in its own folder beside the set, on the
+/// classpath `path` prints, in `status` and `verify`.
+#[test]
+fn install_with_encrypt_puts_the_add_on_beside_the_set_and_on_the_classpath() {
+    let dir = TestDir::new();
+    let server = TestServer::start(maven_repo(&dir, &[]), Behaviour::default());
+    let cache = dir.join("cache");
+    let out = jars(&dir)
+        .args([
+            "install",
+            "--with",
+            "encrypt",
+            "--repo",
+            &server.url(),
+            "--jars-dir",
+        ])
+        .arg(&cache)
+        .assert_code(EXIT_OK);
+    out.stderr_has("installed the ucanaccess 4.0.4 JAR set")
+        .stderr_has("installed the jackcess-encrypt 4.0.3 JAR set");
+    assert_installed(&cache);
+    let add_on_dir = cache.join("jackcess-encrypt-4.0.3-v1");
+    let mut add_on_files: Vec<String> = add_on_pins().into_iter().map(|p| p.file).collect();
+    for pin in add_on_pins() {
+        let bytes = std::fs::read(add_on_dir.join(&pin.file)).unwrap();
+        assert_eq!(sha256_hex(&bytes), pin.sha256, "{}", pin.file);
+    }
+    let mut names = listing(&add_on_dir);
+    names.retain(|n| n != ".lock");
+    add_on_files.sort();
+    assert_eq!(names, add_on_files);
+
+    let path = jars(&dir)
+        .args(["path", "--jars-dir"])
+        .arg(&cache)
+        .assert_code(EXIT_OK);
+    let add_on_path: Vec<String> = add_on_pins()
+        .iter()
+        .map(|p| add_on_dir.join(&p.file).display().to_string())
+        .collect();
+    assert_eq!(
+        path.stdout,
+        format!("{}:{}\n", expected_classpath(&cache), add_on_path.join(":"))
+    );
+
+    let status = jars(&dir)
+        .args(["status", "--json", "--jars-dir"])
+        .arg(&cache)
+        .assert_code(EXIT_OK)
+        .json();
+    assert_eq!(status["installed"], true);
+    assert_eq!(status["add_ons"][0]["add_on"], "encrypt");
+    assert_eq!(status["add_ons"][0]["set"], "jackcess-encrypt-4.0.3");
+    assert_eq!(status["add_ons"][0]["installed"], true);
+
+    // A damaged add-on fails `verify`, naming the file and the repair.
+    std::fs::write(add_on_dir.join("bcprov-jdk18on-1.87.jar"), b"damaged").unwrap();
+    let verify = jars(&dir)
+        .args(["verify", "--jars-dir"])
+        .arg(&cache)
+        .assert_code(EXIT_FAILED);
+    verify
+        .stdout_has("jackcess-encrypt-4.0.3.jar")
+        .stderr_has("bcprov-jdk18on-1.87.jar: checksum mismatch")
+        .stderr_has("pyforge jars install --with encrypt");
 }
 
 #[test]
@@ -624,7 +792,7 @@ fn install_from_a_folder_with_a_wrong_file_installs_nothing() {
     for pin in pins() {
         std::fs::write(source.join(&pin.file), real_bytes(&pin)).unwrap();
     }
-    std::fs::write(source.join("jackcess-3.0.1.jar"), b"not the real jackcess").unwrap();
+    std::fs::write(source.join("jackcess-4.0.11.jar"), b"not the real jackcess").unwrap();
     let cache = dir.join("cache");
     let out = jars(&dir)
         .args(["install", "--from"])
@@ -632,8 +800,8 @@ fn install_from_a_folder_with_a_wrong_file_installs_nothing() {
         .arg("--jars-dir")
         .arg(&cache)
         .assert_code(EXIT_FAILED);
-    out.stderr_has("checksum mismatch for jackcess-3.0.1.jar")
-        .stderr_has("743bfe830de83f2a64b0ff23337c18f1412c3caf35f98c5f6668f65c109993d7");
+    out.stderr_has("checksum mismatch for jackcess-4.0.11.jar")
+        .stderr_has("de4e6daafd27163ab4f8f3fdb086f9a5a5e2044d93db24d00eebe9946bf09f7d");
     assert_nothing_installed(&cache);
 }
 
@@ -645,12 +813,12 @@ fn install_from_a_source_lacking_files_names_them() {
     std::fs::write(source.join(&pins[0].file), real_bytes(&pins[0])).unwrap();
     let cache = dir.join("cache");
     let out = jars(&dir)
-        .args(["install", "--from"])
+        .args(["install", "--offline", "--from"])
         .arg(&source)
         .arg("--jars-dir")
         .arg(&cache)
         .assert_code(EXIT_FAILED);
-    out.stderr_has("does not hold jackcess-3.0.1.jar, hsqldb-2.5.0.jar");
+    out.stderr_has("does not hold jackcess-4.0.11.jar, hsqldb-2.5.0.jar");
     assert_nothing_installed(&cache);
 
     let missing = jars(&dir)
@@ -825,7 +993,7 @@ fn verify_detects_a_tampered_file_and_install_repairs_it() {
         })
         .collect();
     assert_eq!(statuses["hsqldb-2.5.0.jar"], "mismatch");
-    assert_eq!(statuses["jackcess-3.0.1.jar"], "ok");
+    assert_eq!(statuses["jackcess-4.0.11.jar"], "ok");
 
     // Same size, so `path` still answers; `install` replaces the bad file.
     let install = jars(&dir)
@@ -883,14 +1051,16 @@ fn status_reports_files_present_and_missing() {
         .arg(&cache)
         .assert_code(EXIT_OK);
     text.stdout_has("not installed (1 of 5 files in place)")
-        .stdout_has("jackcess-3.0.1.jar");
+        .stdout_has("jackcess-4.0.11.jar")
+        .stdout_has("add-on: jackcess-encrypt-4.0.3")
+        .stdout_has("not installed (optional)");
 
     // Partly installed: `path` names what is missing.
     jars(&dir)
         .args(["path", "--jars-dir"])
         .arg(&cache)
         .assert_code(EXIT_FAILED)
-        .stderr_has("is incomplete (missing or damaged: jackcess-3.0.1.jar");
+        .stderr_has("is incomplete (missing or damaged: jackcess-4.0.11.jar");
 }
 
 #[test]
@@ -987,7 +1157,7 @@ fn install_downloads_the_pinned_set_from_the_real_maven_repository() {
     let cache = dir.join("cache");
     let run = jars(&dir)
         .env("PYFORGE_JARS_DIR", &cache)
-        .args(["install", "--json"])
+        .args(["install", "--json", "--with", "encrypt"])
         .run();
     if run.code != Some(EXIT_OK) {
         let unreachable = [
@@ -1013,7 +1183,8 @@ fn install_downloads_the_pinned_set_from_the_real_maven_repository() {
     assert_installed(&cache);
     let doc = run.json();
     let files = doc["files"].as_array().expect("files");
-    assert_eq!(files.len(), pins().len());
+    assert_eq!(files.len(), pins().len() + add_on_pins().len());
+    assert_eq!(doc["add_ons"][0], "jackcess-encrypt-4.0.3");
     assert!(
         doc.to_string().contains("repo1.maven.org")
             || std::env::var_os("PYFORGE_MAVEN_REPO").is_some(),

@@ -12,7 +12,7 @@ use super::{EXIT_FAILED, EXIT_OK};
 use crate::cli::EnvInfoArgs;
 use crate::databricks::environment::{self, Environment};
 use crate::jvm::helper::{Helper, HelperConfig};
-use crate::jvm::jars::{CheckState, JarCache};
+use crate::jvm::jars::{AddOn, CheckState, JarCache, JarSet};
 use crate::jvm::java::{self, Java};
 use crate::jvm::setup;
 use crate::jvm::{helper_jar, protocol};
@@ -25,12 +25,14 @@ use crate::settings::{self, Setting, Source};
 ///   "java": { "path": "/usr/bin/java", "source": "path", "version": "17.0.15",
 ///             "major": 17, "vendor": "Debian", "home": "/usr/lib/jvm/..." },
 ///   "java_error": null,
-///   "jar_set": { "name": "UCanAccess 4.0.4", "dir": "~/.pyforge/jars/ucanaccess-4.0.4-v1",
+///   "jar_set": { "name": "ucanaccess 4.0.4", "dir": "~/.pyforge/jars/ucanaccess-4.0.4-v1",
 ///                "installed": true, "verified": true, "problems": [] },
+///   "add_ons": [ { "add_on": "encrypt", "name": "jackcess-encrypt 4.0.3", "dir": "...",
+///                  "installed": false, "verified": false, "problems": [] } ],
 ///   "repository": { "url": "https://repo1.maven.org/maven2",
 ///                   "from": "default", "proxy": null },
 ///   "helper": { "sha256": "…", "protocol_version": 1, "started": true,
-///               "java_version": "17.0.15", "jars": { "jackcess": "3.0.1" }, "error": null },
+///               "java_version": "17.0.15", "jars": { "jackcess": "4.0.11" }, "error": null },
 ///   "jvm_options": ["-Xmx1024m", "..."] }
 /// ```
 #[derive(Serialize)]
@@ -43,6 +45,8 @@ struct Report {
     java: Option<Java>,
     java_error: Option<String>,
     jar_set: JarSetReport,
+    /// Every add-on, installed or not; an installed one runs with the helper.
+    add_ons: Vec<JarSetReport>,
     repository: RepositoryReport,
     helper: HelperReport,
     jvm_options: Vec<String>,
@@ -61,6 +65,8 @@ struct RepositoryReport {
 
 #[derive(Serialize)]
 struct JarSetReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    add_on: Option<&'static str>,
     name: String,
     dir: Option<PathBuf>,
     installed: bool,
@@ -102,7 +108,20 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
         error: java_error.clone(),
     });
     let cache = JarCache::ucanaccess(settings.jars_dir.as_deref());
-    let (jar_set, classpath) = jar_set_report(&cache);
+    let (jar_set, mut classpath) = jar_set_report(&cache);
+    let mut add_ons = Vec::new();
+    if let Ok(cache) = &cache {
+        for add_on in AddOn::ALL {
+            let add_on_cache = cache.add_on(add_on);
+            let (mut report, paths) = set_report(&add_on_cache);
+            report.add_on = Some(add_on.name());
+            // As the helper runs: with the add-on once any of its files is there.
+            if report.installed || !report.problems.iter().all(|p| p.ends_with(MISSING)) {
+                classpath.extend(paths);
+            }
+            add_ons.push(report);
+        }
+    }
 
     let mut helper = HelperReport {
         sha256: helper_jar::SHA256,
@@ -129,7 +148,10 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
         }
     }
 
-    let ok = java.is_some() && jar_set.verified && (args.no_start || helper.started);
+    let add_ons_ok = add_ons
+        .iter()
+        .all(|a| a.verified || a.problems.iter().all(|p| p.ends_with(MISSING)));
+    let ok = java.is_some() && jar_set.verified && add_ons_ok && (args.no_start || helper.started);
     let report = Report {
         schema_version: 1,
         pyforge_version: env!("CARGO_PKG_VERSION"),
@@ -138,6 +160,7 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
         java,
         java_error,
         jar_set,
+        add_ons,
         repository: RepositoryReport {
             proxy: settings.repo.proxy.as_ref().map(|p| p.url.clone()),
             url: settings.repo.url.clone(),
@@ -161,30 +184,36 @@ fn with_hint(message: &str, hint: Option<&str>) -> String {
     }
 }
 
+/// The end of a problem that says a file is not there.
+const MISSING: &str = " is missing";
+
 fn jar_set_report(
     cache: &Result<JarCache, crate::jvm::jars::JarsError>,
 ) -> (JarSetReport, Vec<PathBuf>) {
-    let cache = match cache {
-        Ok(cache) => cache,
-        Err(e) => {
-            return (
-                JarSetReport {
-                    name: "UCanAccess 4.0.4".into(),
-                    dir: None,
-                    installed: false,
-                    verified: false,
-                    problems: vec![e.to_string()],
-                },
-                vec![],
-            )
-        }
-    };
+    match cache {
+        Ok(cache) => set_report(cache),
+        Err(e) => (
+            JarSetReport {
+                add_on: None,
+                name: JarSet::ucanaccess().title(),
+                dir: None,
+                installed: false,
+                verified: false,
+                problems: vec![e.to_string()],
+            },
+            vec![],
+        ),
+    }
+}
+
+/// One set's files checked against their pins, and its classpath.
+fn set_report(cache: &JarCache) -> (JarSetReport, Vec<PathBuf>) {
     let checks = cache.verify();
     let problems: Vec<String> = checks
         .iter()
         .filter_map(|check| match &check.state {
             CheckState::Ok => None,
-            CheckState::Missing => Some(format!("{} is missing", check.pin.file)),
+            CheckState::Missing => Some(format!("{}{MISSING}", check.pin.file)),
             CheckState::Mismatch { sha256, .. } => Some(format!(
                 "{} has SHA-256 {sha256}, expected {}",
                 check.pin.file, check.pin.sha256
@@ -198,6 +227,7 @@ fn jar_set_report(
     let classpath = checks.iter().map(|c| c.path.clone()).collect();
     (
         JarSetReport {
+            add_on: None,
             name: cache.set().title(),
             dir: Some(cache.dir().to_path_buf()),
             installed,
@@ -278,7 +308,31 @@ fn print_text(report: &Report, no_start: bool) {
         println!("             problem: {problem}");
     }
     if !set.installed {
-        println!("             hint: run `pyforge jars install` (or `--from` the pyforge-cli 1.0.9 wheel)");
+        println!(
+            "             hint: run `pyforge jars install` (or `--from` a folder holding the set)"
+        );
+    }
+    for add_on in &report.add_ons {
+        let name = add_on.add_on.unwrap_or_default();
+        if add_on.installed {
+            println!(
+                "add-on:      {} (`--with {name}`): installed, verified: {}",
+                add_on.name,
+                yes_no(add_on.verified)
+            );
+        } else if add_on.problems.iter().all(|p| p.ends_with(MISSING)) {
+            println!(
+                "add-on:      {} (`--with {name}`): not installed (optional: `pyforge jars install --with {name}`)",
+                add_on.name
+            );
+        } else {
+            println!("add-on:      {} (`--with {name}`): incomplete", add_on.name);
+        }
+        if add_on.installed || !add_on.problems.iter().all(|p| p.ends_with(MISSING)) {
+            for problem in &add_on.problems {
+                println!("             problem: {problem}");
+            }
+        }
     }
     let repository = &report.repository;
     println!("repository:  {} ({})", repository.url, repository.from);

@@ -13,9 +13,11 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::cli::{JarsArgs, JarsCommand, JarsDirArgs, JarsInstallArgs, JarsReportArgs};
+use crate::cli::{AddOnArg, JarsArgs, JarsCommand, JarsDirArgs, JarsInstallArgs, JarsReportArgs};
 use crate::diagnostics;
-use crate::jvm::jars::{CheckState, InstallAction, InstallReport, JarCache, JarSet, JarsError};
+use crate::jvm::jars::{
+    AddOn, CheckState, InstallAction, InstallReport, JarCache, JarSet, JarsError,
+};
 use crate::progress::{Bar, NoProgress, Progress};
 
 pub fn run(args: &JarsArgs, quiet: bool) -> ExitCode {
@@ -45,19 +47,23 @@ fn fail(error: &JarsError) -> ExitCode {
 ///
 /// ```json
 /// { "schema_version": 1, "ok": true, "set": "ucanaccess-4.0.4",
+///   "add_ons": ["jackcess-encrypt-4.0.3"],
 ///   "dir": "/home/me/.pyforge/jars/ucanaccess-4.0.4-v1",
 ///   "source": "https://...", "classpath": "...:...",
 ///   "files": [ { "file": "ucanaccess-4.0.4.jar", "path": "...", "action": "installed",
 ///                "bytes": 386670 } ] }
 /// ```
 /// `action` is `installed`, `replaced` (was there with the wrong bytes) or
-/// `present` (already installed and verified). A failed install has
-/// `"ok": false`, `"error"` and maybe `"hint"`, and no `files`.
+/// `present` (already installed and verified). `files` lists the base set's
+/// files, then those of each add-on asked for with `--with`. A failed install
+/// has `"ok": false`, `"error"` and maybe `"hint"`, and no `files`.
 #[derive(Serialize)]
 struct InstallDoc {
     schema_version: u32,
     ok: bool,
     set: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    add_ons: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     dir: Option<PathBuf>,
     source: String,
@@ -85,10 +91,13 @@ fn install(args: &JarsInstallArgs, quiet: bool) -> ExitCode {
         Some(path) => path.display().to_string(),
         None => repo.url.clone(),
     };
+    let mut add_ons: Vec<AddOn> = args.with.iter().map(|&a| add_on(a)).collect();
+    add_ons.dedup();
     let mut doc = InstallDoc {
         schema_version: 1,
         ok: false,
         set: JarSet::ucanaccess().id(),
+        add_ons: add_ons.iter().map(|a| a.set().id()).collect(),
         dir: None,
         source,
         classpath: None,
@@ -96,29 +105,36 @@ fn install(args: &JarsInstallArgs, quiet: bool) -> ExitCode {
         error: None,
         hint: None,
     };
-    let result = open_cache(&args.dir).and_then(|cache| {
-        doc.dir = Some(cache.dir().to_path_buf());
-        let bar = DownloadBar::new(show_progress(quiet || args.json), &cache);
-        let result = match &args.from {
-            Some(path) => cache.install_from_path(path, bar.progress()),
-            None => cache.install_from_repo(&repo.url, repo.proxy.as_ref(), bar.progress()),
-        };
-        bar.finish();
-        let report = result?;
-        let classpath = cache.classpath()?;
-        Ok((cache, report, classpath))
-    });
-    match result {
-        Ok((cache, report, classpath)) => {
+    let fallback = (!args.offline).then_some((repo.url.as_str(), repo.proxy.as_ref()));
+    let result = open_cache(&args.dir).and_then(|base| {
+        doc.dir = Some(base.dir().to_path_buf());
+        let sets = std::iter::once(base.clone()).chain(add_ons.iter().map(|&a| base.add_on(a)));
+        let mut reports = Vec::new();
+        for cache in sets {
+            let bar = DownloadBar::new(show_progress(quiet || args.json), &cache);
+            let result = match &args.from {
+                Some(path) => cache.install_from_path(path, fallback, bar.progress()),
+                None if args.offline => Err(JarsError::OfflineWithoutSource),
+                None => cache.install_from_repo(&repo.url, repo.proxy.as_ref(), bar.progress()),
+            };
+            bar.finish();
+            let report = result?;
             if !quiet && !args.json {
                 eprintln!("{}", install_summary(&cache, &report, args.from.as_deref()));
             }
+            reports.push(report);
+        }
+        let classpath = base.classpath_with_add_ons()?;
+        Ok((reports, classpath))
+    });
+    match result {
+        Ok((reports, classpath)) => {
             if args.json {
                 doc.ok = true;
                 doc.classpath = Some(classpath.to_string_lossy().into_owned());
-                doc.files = report
-                    .files
+                doc.files = reports
                     .iter()
+                    .flat_map(|report| &report.files)
                     .map(|f| InstallFileDoc {
                         file: f.pin.file.clone(),
                         path: f.path.clone(),
@@ -141,6 +157,12 @@ fn install(args: &JarsInstallArgs, quiet: bool) -> ExitCode {
     }
 }
 
+fn add_on(arg: AddOnArg) -> AddOn {
+    match arg {
+        AddOnArg::Encrypt => AddOn::Encrypt,
+    }
+}
+
 fn install_summary(cache: &JarCache, report: &InstallReport, from: Option<&Path>) -> String {
     let set = cache.set().title();
     let written = report
@@ -154,10 +176,10 @@ fn install_summary(cache: &JarCache, report: &InstallReport, from: Option<&Path>
             cache.dir().display()
         );
     }
-    let verb = if from.is_some() {
-        "copied"
-    } else {
-        "downloaded"
+    let verb = match (from, report.downloaded.len()) {
+        (None, _) => "downloaded".to_string(),
+        (Some(_), 0) => "copied".to_string(),
+        (Some(_), n) => format!("copied or downloaded: {n} not in the source"),
     };
     let kept = report.files.len() - written;
     let kept = if kept > 0 {
@@ -182,11 +204,15 @@ fn install_summary(cache: &JarCache, report: &InstallReport, from: Option<&Path>
 ///                "actual_sha256": "...", "actual_bytes": 1570408 } ] }
 /// ```
 /// `status` is `ok`, `missing`, `mismatch` or `unreadable` (with `error`).
+/// The add-ons installed (any of their files present) are checked too:
+/// `add_ons` names them and `files` holds theirs after the base set's.
 #[derive(Serialize)]
 struct VerifyDoc {
     schema_version: u32,
     ok: bool,
     set: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    add_ons: Vec<String>,
     dir: PathBuf,
     files: Vec<VerifyFileDoc>,
 }
@@ -211,13 +237,20 @@ fn verify(args: &JarsReportArgs) -> ExitCode {
         Ok(cache) => cache,
         Err(error) => return fail(&error),
     };
-    let checks = cache.verify();
+    let base_checks = cache.verify();
+    let base_missing = base_checks.iter().all(|c| c.state == CheckState::Missing);
+    let add_ons = cache.present_add_ons();
+    let mut checks = base_checks;
+    for add_on in &add_ons {
+        checks.extend(add_on.verify());
+    }
     let ok = checks.iter().all(|c| c.state == CheckState::Ok);
     if args.json {
         super::print_json(&VerifyDoc {
             schema_version: 1,
             ok,
             set: cache.set().id(),
+            add_ons: add_ons.iter().map(|a| a.set().id()).collect(),
             dir: cache.dir().to_path_buf(),
             files: checks
                 .iter()
@@ -246,19 +279,22 @@ fn verify(args: &JarsReportArgs) -> ExitCode {
                 .collect(),
         });
     }
-    if checks.iter().all(|c| c.state == CheckState::Missing) {
+    if base_missing {
         let error = JarsError::NotInstalled {
             set: cache.set(),
             dir: cache.dir().to_path_buf(),
-            files: checks.iter().map(|c| c.pin.file.clone()).collect(),
+            files: cache.set().files.iter().map(|p| p.file.clone()).collect(),
         };
         return fail(&error);
     }
     // The hint goes with the last bad file only, not with every one.
     let last_bad = checks.iter().rposition(|c| c.state != CheckState::Ok);
     for (index, check) in checks.iter().enumerate() {
-        let repair = (Some(index) == last_bad)
-            .then_some("run `pyforge jars install` to replace the missing or damaged files");
+        let repair = (Some(index) == last_bad).then_some(if add_ons.is_empty() {
+            "run `pyforge jars install` to replace the missing or damaged files"
+        } else {
+            "run `pyforge jars install --with encrypt` to replace the missing or damaged files"
+        });
         match &check.state {
             CheckState::Ok if !args.json => println!("ok: {}", check.path.display()),
             CheckState::Ok => {}
@@ -289,13 +325,24 @@ fn verify(args: &JarsReportArgs) -> ExitCode {
 ///   "files": [ { "file": "ucanaccess-4.0.4.jar",
 ///                "coordinates": "net.sf.ucanaccess:ucanaccess:4.0.4", "path": "...",
 ///                "present": true, "bytes": 386670, "expected_bytes": 386670,
-///                "sha256": "..." } ] }
+///                "sha256": "..." } ],
+///   "add_ons": [ { "add_on": "encrypt", "set": "jackcess-encrypt-4.0.3", "layout": 1,
+///                  "dir": "...", "installed": false, "files": [ ... ] } ] }
 /// ```
 /// `installed` means every file is present with its pinned size; `verify`
-/// checks the content.
+/// checks the content. Every add-on is listed, installed or not.
 #[derive(Serialize)]
 struct StatusDoc {
     schema_version: u32,
+    #[serde(flatten)]
+    base: SetStatusDoc,
+    add_ons: Vec<SetStatusDoc>,
+}
+
+#[derive(Serialize)]
+struct SetStatusDoc {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    add_on: Option<&'static str>,
     set: String,
     layout: u32,
     dir: PathBuf,
@@ -315,63 +362,92 @@ struct StatusFileDoc {
     sha256: String,
 }
 
+fn set_status(cache: &JarCache, add_on: Option<AddOn>) -> SetStatusDoc {
+    let files = cache.status();
+    SetStatusDoc {
+        add_on: add_on.map(AddOn::name),
+        set: cache.set().id(),
+        layout: cache.set().layout,
+        dir: cache.dir().to_path_buf(),
+        installed: files.iter().all(|f| f.looks_installed()),
+        files: files
+            .iter()
+            .map(|f| StatusFileDoc {
+                file: f.pin.file.clone(),
+                coordinates: f.pin.coordinates(),
+                path: f.path.clone(),
+                present: f.size.is_some(),
+                bytes: f.size,
+                expected_bytes: f.pin.size,
+                sha256: f.pin.sha256.clone(),
+            })
+            .collect(),
+    }
+}
+
 fn status(args: &JarsReportArgs) -> ExitCode {
     let cache = match open_cache(&args.dir) {
         Ok(cache) => cache,
         Err(error) => return fail(&error),
     };
-    let files = cache.status();
-    let installed = files.iter().all(|f| f.looks_installed());
+    let base = set_status(&cache, None);
+    let add_ons: Vec<SetStatusDoc> = AddOn::ALL
+        .iter()
+        .map(|&a| set_status(&cache.add_on(a), Some(a)))
+        .collect();
     if args.json {
         super::print_json(&StatusDoc {
             schema_version: 1,
-            set: cache.set().id(),
-            layout: cache.set().layout,
-            dir: cache.dir().to_path_buf(),
-            installed,
-            files: files
-                .iter()
-                .map(|f| StatusFileDoc {
-                    file: f.pin.file.clone(),
-                    coordinates: f.pin.coordinates(),
-                    path: f.path.clone(),
-                    present: f.size.is_some(),
-                    bytes: f.size,
-                    expected_bytes: f.pin.size,
-                    sha256: f.pin.sha256.clone(),
-                })
-                .collect(),
+            base,
+            add_ons,
         });
         return ExitCode::from(EXIT_OK);
     }
-    let set = cache.set();
-    let complete = files.iter().filter(|f| f.looks_installed()).count();
-    println!("set:    {} (layout {})", set.title(), set.layout);
-    println!("dir:    {}", cache.dir().display());
-    println!(
-        "status: {}",
-        if installed {
-            "installed (run `pyforge jars verify` to check the content)".to_string()
-        } else {
-            format!(
-                "not installed ({complete} of {} files in place)",
-                files.len()
-            )
-        }
-    );
-    for f in &files {
-        let state = match f.size {
-            None => "missing".to_string(),
-            Some(size) if size == f.pin.size => format!("{size} bytes"),
-            Some(size) => format!("{size} bytes, expected {}", f.pin.size),
-        };
-        println!("  {:<26} {:<48} {state}", f.pin.file, f.pin.coordinates());
+    print_set_status(&base);
+    for add_on in &add_ons {
+        println!();
+        print_set_status(add_on);
     }
     ExitCode::from(EXIT_OK)
 }
 
+fn print_set_status(doc: &SetStatusDoc) {
+    let complete = doc
+        .files
+        .iter()
+        .filter(|f| f.bytes == Some(f.expected_bytes))
+        .count();
+    match doc.add_on {
+        None => println!("set:    {} (layout {})", doc.set, doc.layout),
+        Some(name) => println!(
+            "add-on: {} (layout {}, `--with {name}`)",
+            doc.set, doc.layout
+        ),
+    }
+    println!("dir:    {}", doc.dir.display());
+    let state = if doc.installed {
+        "installed (run `pyforge jars verify` to check the content)".to_string()
+    } else if complete == 0 && doc.add_on.is_some() {
+        "not installed (optional)".to_string()
+    } else {
+        format!(
+            "not installed ({complete} of {} files in place)",
+            doc.files.len()
+        )
+    };
+    println!("status: {state}");
+    for f in &doc.files {
+        let state = match f.bytes {
+            None => "missing".to_string(),
+            Some(size) if size == f.expected_bytes => format!("{size} bytes"),
+            Some(size) => format!("{size} bytes, expected {}", f.expected_bytes),
+        };
+        println!("  {:<26} {:<48} {state}", f.file, f.coordinates);
+    }
+}
+
 fn path(args: &JarsDirArgs) -> ExitCode {
-    match open_cache(args).and_then(|cache| cache.classpath()) {
+    match open_cache(args).and_then(|cache| cache.classpath_with_add_ons()) {
         Ok(classpath) => {
             println!("{}", classpath.to_string_lossy());
             ExitCode::from(EXIT_OK)

@@ -7,6 +7,10 @@
 //! (`<cache>/ucanaccess-4.0.4-v1/`), so a later set or layout never mixes with
 //! this one. Where the cache folder is, `crate::home` decides.
 //!
+//! Add-ons ([`AddOn`]: `jars/jackcess-encrypt-4.0.3.json`) are sets of their
+//! own, pinned and installed the same way into their own folder beside the
+//! base set, and put on the helper's classpath when they are installed.
+//!
 //! Installing ([`JarCache::install_from_repo`], [`JarCache::install_from_path`])
 //! keeps three rules:
 //! - a file lands only after its size and SHA-256 matched the pin; it is
@@ -42,8 +46,42 @@ use crate::progress::Progress;
 /// Maven Central, the default repository for `pyforge jars install`.
 pub const MAVEN_CENTRAL: &str = "https://repo1.maven.org/maven2";
 
-/// The UCanAccess 4.0.4 set as pyforge-cli 1.0.9 ships it (DESIGN.md §3).
+/// The UCanAccess 4.0.4 set of pyforge-cli 1.0.9 (DESIGN.md §3), with
+/// Jackcess 4.0.11 in place of its 3.0.1.
 const UCANACCESS_MANIFEST: &str = include_str!("../../jars/ucanaccess-4.0.4.json");
+
+/// The encryption add-on: Jackcess Encrypt and Bouncy Castle.
+const ENCRYPT_MANIFEST: &str = include_str!("../../jars/jackcess-encrypt-4.0.3.json");
+
+/// An optional set installed beside the base one (`jars install --with NAME`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddOn {
+    /// Jackcess Encrypt: encoded (RC4) Jet files and Office-encrypted .accdb files.
+    Encrypt,
+}
+
+impl AddOn {
+    pub const ALL: [AddOn; 1] = [AddOn::Encrypt];
+
+    /// The name `--with` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            AddOn::Encrypt => "encrypt",
+        }
+    }
+
+    pub fn set(self) -> &'static JarSet {
+        match self {
+            AddOn::Encrypt => {
+                static SET: OnceLock<JarSet> = OnceLock::new();
+                SET.get_or_init(|| {
+                    serde_json::from_str(ENCRYPT_MANIFEST)
+                        .expect("jars/jackcess-encrypt-4.0.3.json is valid")
+                })
+            }
+        }
+    }
+}
 
 /// A pinned set of JARs, as read from a manifest in `jars/`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -178,6 +216,8 @@ pub enum JarsError {
     Commit(#[from] CommitError),
     #[error("the JAR set in {} is damaged or was replaced: {} {} not match the pinned SHA-256", .dir.display(), .files.join(", "), if .files.len() == 1 { "does" } else { "do" })]
     Damaged { dir: PathBuf, files: Vec<String> },
+    #[error("--offline forbids downloading, and no --from PATH was given to copy from")]
+    OfflineWithoutSource,
     #[error("{} does not hold {}", .source_path.display(), .files.join(", "))]
     SourceIncomplete {
         source_path: PathBuf,
@@ -194,6 +234,9 @@ impl JarsError {
             }
             JarsError::Damaged { .. } => {
                 Some("run `pyforge jars install` to replace the damaged files with checked ones")
+            }
+            JarsError::NotInstalled { set, .. } if AddOn::Encrypt.set().name == set.name => {
+                Some("run `pyforge jars install --with encrypt` to complete the add-on")
             }
             JarsError::NotInstalled { .. } => Some(
                 "run `pyforge jars install` (or, without internet, `pyforge jars install --from` a folder or wheel holding the JARs)",
@@ -213,9 +256,15 @@ impl JarsError {
             JarsError::ChecksumMismatch { .. } => {
                 Some("the file was damaged or replaced on its way; it was not installed")
             }
-            JarsError::NotAnArchive { .. } | JarsError::SourceIncomplete { .. } => Some(
-                "--from takes a folder or a zip-shaped archive (.zip, .jar, .whl such as the pyforge-cli 1.0.9 wheel) holding the five JARs",
+            JarsError::NotAnArchive { .. } => Some(
+                "--from takes a folder or a zip-shaped archive (.zip, .jar, .whl such as the pyforge-cli 1.0.9 wheel) holding the JARs",
             ),
+            JarsError::SourceIncomplete { .. } => Some(
+                "without --offline the missing files are downloaded; or copy them into the folder given to --from (`pyforge jars install` on a machine with Maven access fills a folder with the whole set)",
+            ),
+            JarsError::OfflineWithoutSource => {
+                Some("pass --from a folder or wheel holding the JARs, or drop --offline (PYFORGE_OFFLINE)")
+            }
             _ => None,
         }
     }
@@ -223,7 +272,10 @@ impl JarsError {
     /// Whether the fault is in what the user typed (exit code 2) rather than
     /// in the run.
     pub fn is_usage(&self) -> bool {
-        matches!(self, JarsError::BadRepo { .. })
+        matches!(
+            self,
+            JarsError::BadRepo { .. } | JarsError::OfflineWithoutSource
+        )
     }
 
     fn io(path: &Path) -> impl FnOnce(io::Error) -> JarsError + '_ {
@@ -320,6 +372,8 @@ pub struct InstalledFile {
 #[derive(Debug, Clone)]
 pub struct InstallReport {
     pub files: Vec<InstalledFile>,
+    /// Files a `--from` install downloaded because the source lacked them.
+    pub downloaded: Vec<String>,
 }
 
 impl InstallReport {
@@ -358,6 +412,21 @@ impl JarCache {
             &crate::home::jars_dir(explicit_root)?,
             JarSet::ucanaccess(),
         ))
+    }
+
+    /// `add_on`'s set in the same cache folder.
+    pub fn add_on(&self, add_on: AddOn) -> JarCache {
+        JarCache::new(&self.root, add_on.set())
+    }
+
+    /// The add-ons with at least one of their files in this cache: those the
+    /// helper runs with (an incomplete one is an error there, not skipped).
+    pub fn present_add_ons(&self) -> Vec<JarCache> {
+        AddOn::ALL
+            .iter()
+            .map(|&a| self.add_on(a))
+            .filter(|cache| cache.status().iter().any(|f| f.size.is_some()))
+            .collect()
     }
 
     /// The cache folder the set's folder is in (`--jars-dir`).
@@ -440,6 +509,19 @@ impl JarCache {
         })
     }
 
+    /// The set's classpath followed by those of its present add-ons (an
+    /// incomplete add-on fails it).
+    pub fn classpath_with_add_ons(&self) -> Result<OsString, JarsError> {
+        let mut paths: Vec<PathBuf> = std::env::split_paths(&self.classpath()?).collect();
+        for add_on in self.present_add_ons() {
+            paths.extend(std::env::split_paths(&add_on.classpath()?));
+        }
+        std::env::join_paths(paths).map_err(|source| JarsError::Classpath {
+            dir: self.dir.clone(),
+            source,
+        })
+    }
+
     /// [`classpath`](Self::classpath), after checking every file's SHA-256
     /// against its pin: a damaged or replaced JAR is refused, never run. The
     /// set (about 3.8 MB) is hashed once per process and folder.
@@ -484,15 +566,39 @@ impl JarCache {
     /// below it, or a zip-shaped archive (.zip, .jar, .whl) holding them at
     /// any depth. Files are matched by name; others are ignored. An archive
     /// with an entry name that points outside it is refused whole.
+    ///
+    /// Files `path` does not hold are downloaded from `fallback` when one is
+    /// given (the pyforge-cli 1.0.9 wheel holds all but Jackcess 4.0.11), in
+    /// the same all-or-nothing install; without one they fail it.
     pub fn install_from_path(
         &self,
         path: &Path,
+        fallback: Option<(&str, Option<&crate::settings::maven::HttpProxy>)>,
         progress: &dyn Progress,
     ) -> Result<InstallReport, JarsError> {
         let source = archive::Source::open(path)?;
-        self.install(progress, "copy", |needed, progress| {
-            source.stage_all(needed, &self.dir, progress)
-        })
+        let mut downloaded = Vec::new();
+        let mut report = self.install(progress, "copy", |needed, progress| {
+            match (source.stage_all(needed, &self.dir, progress), fallback) {
+                (Err(JarsError::SourceIncomplete { files, .. }), Some((url, proxy))) => {
+                    let (absent, held): (Vec<&JarPin>, Vec<&JarPin>) =
+                        needed.iter().partition(|pin| files.contains(&pin.file));
+                    let mut staged = source.stage_all(&held, &self.dir, progress)?;
+                    tracing::info!(
+                        "{} does not hold {}; downloading them from {url}",
+                        path.display(),
+                        files.join(", ")
+                    );
+                    let repo = download::Repository::new(url, proxy.cloned())?;
+                    staged.extend(repo.fetch_all(&absent, &self.dir, progress)?);
+                    downloaded = files;
+                    Ok(staged)
+                }
+                (result, _) => result,
+            }
+        })?;
+        report.downloaded = downloaded;
+        Ok(report)
     }
 
     /// The shared part of both installs: lock, find what is missing, stage
@@ -530,7 +636,10 @@ impl JarCache {
             });
         }
         if needed.is_empty() {
-            return Ok(InstallReport { files });
+            return Ok(InstallReport {
+                files,
+                downloaded: Vec::new(),
+            });
         }
 
         progress.start(phase, needed.iter().map(|p| p.size).sum());
@@ -539,7 +648,10 @@ impl JarCache {
         for file in staged {
             file.temp.commit(true)?;
         }
-        Ok(InstallReport { files })
+        Ok(InstallReport {
+            files,
+            downloaded: Vec::new(),
+        })
     }
 
     /// An exclusive lock on `<set folder>/.lock`, held until dropped. On a
@@ -702,7 +814,7 @@ mod tests {
             files,
             [
                 "ucanaccess-4.0.4.jar",
-                "jackcess-3.0.1.jar",
+                "jackcess-4.0.11.jar",
                 "hsqldb-2.5.0.jar",
                 "commons-lang3-3.8.1.jar",
                 "commons-logging-1.2.jar",
@@ -718,7 +830,7 @@ mod tests {
             // The cache and archives use the Maven file name.
             assert_eq!(pin.file, format!("{}-{}.jar", pin.artifact, pin.version));
         }
-        assert_eq!(set.files.iter().map(|f| f.size).sum::<u64>(), 3_792_059);
+        assert_eq!(set.files.iter().map(|f| f.size).sum::<u64>(), 3_850_983);
         assert_eq!(
             set.files[0].sha256,
             "b4bbc339d362bbbafcdb80ecb0ba80bba70c77793bbd8c1e46f56ac75ae86a96"
@@ -726,11 +838,37 @@ mod tests {
     }
 
     #[test]
+    fn the_encrypt_add_on_pins_jackcess_encrypt_and_bouncy_castle() {
+        let set = AddOn::Encrypt.set();
+        assert_eq!(set.folder_name(), "jackcess-encrypt-4.0.3-v1");
+        let coordinates: Vec<String> = set.files.iter().map(JarPin::coordinates).collect();
+        assert_eq!(
+            coordinates,
+            [
+                "com.healthmarketscience.jackcess:jackcess-encrypt:4.0.3",
+                "org.bouncycastle:bcprov-jdk18on:1.87",
+            ]
+        );
+        for pin in &set.files {
+            assert_eq!(pin.sha256.len(), 64, "{}", pin.file);
+            assert_eq!(pin.file, format!("{}-{}.jar", pin.artifact, pin.version));
+        }
+        // Its own folder beside the base set, in the same cache.
+        let dir = tempfile::tempdir().unwrap();
+        let base = JarCache::new(dir.path(), JarSet::ucanaccess());
+        assert_eq!(
+            base.add_on(AddOn::Encrypt).dir(),
+            dir.path().join("jackcess-encrypt-4.0.3-v1")
+        );
+        assert!(base.present_add_ons().is_empty());
+    }
+
+    #[test]
     fn maven_paths_use_slashes_for_group_dots() {
         let set = JarSet::ucanaccess();
         assert_eq!(
             set.files[1].maven_path(),
-            "com/healthmarketscience/jackcess/jackcess/3.0.1/jackcess-3.0.1.jar"
+            "com/healthmarketscience/jackcess/jackcess/4.0.11/jackcess-4.0.11.jar"
         );
         assert_eq!(
             set.files[4].maven_path(),

@@ -66,7 +66,7 @@
 //! # Example
 //!
 //! ```text
-//! <- {"type":"hello","protocol_version":1,"helper_version":"0.1.0","java_version":"17.0.15","java_vendor":"Debian","jars":[{"name":"jackcess","version":"3.0.1","file":"jackcess-3.0.1.jar"}],"features":["engine_jackcess","engine_ucanaccess","cancel","compact_values"]}
+//! <- {"type":"hello","protocol_version":1,"helper_version":"0.1.0","java_version":"17.0.15","java_vendor":"Debian","jars":[{"name":"jackcess","version":"4.0.11","file":"jackcess-4.0.11.jar"}],"features":["engine_jackcess","engine_ucanaccess","cancel","compact_values"]}
 //! -> {"type":"hello","protocol_version":1,"client":"pyforge 0.1.0"}
 //! -> {"type":"open","id":1,"path":"/data/shop.accdb","engine":"jackcess"}
 //! <- {"type":"opened","id":1,"engine":"jackcess","file_format":"V2010","charset":"UTF-16LE","password_protected":false}
@@ -161,8 +161,11 @@
 //! is checked by both engines: a missing or wrong one is an error of kind
 //! `password`. The password travels only inside the `open` request, never on
 //! the command line or in the environment. Encrypted files (ACE "encrypt with
-//! password", Jet RC4 encoding) need jackcess-encrypt, which is not in the
-//! JAR set: kind `encrypted`.
+//! password", Jet RC4 encoding) need the jackcess-encrypt add-on
+//! (`jars install --with encrypt`): without it they fail with kind
+//! `encrypted`; with it both engines open them through its codec provider,
+//! which takes the `open` password (an Office-encrypted file fails with kind
+//! `password` without the right one, and reports `password_protected`).
 //!
 //! The helper sets its JVM's default time zone to UTC at start, so no value
 //! depends on the machine's zone, and defaults the Jet3 (Access 97) charset
@@ -407,6 +410,7 @@ pub struct HelperHello {
     pub jars: Vec<JarInfo>,
     /// What this helper can do: `engine_jackcess`, `engine_ucanaccess`
     /// (only when jackcess, ucanaccess and hsqldb are all present),
+    /// `encryption` (the jackcess-encrypt add-on is on the classpath),
     /// `cancel`, `compact_values` (see [`ValueEncoding`]).
     pub features: Vec<String>,
 }
@@ -598,11 +602,11 @@ pub enum ErrorKind {
     /// given (UCanAccess: `Password authentication failed`). Final.
     Password,
     /// Encoded or encrypted file (`Decoding not supported.  Please choose a
-    /// CodecProvider ...`): needs jackcess-encrypt, not in the JAR set.
-    /// Final.
+    /// CodecProvider ...`) and the jackcess-encrypt add-on is not on the
+    /// classpath. Final.
     Encrypted,
-    /// A format newer than Jackcess 3.0.1 reads (`Unsupported newer version:
-    /// 6` for Access 2019 files). Final.
+    /// A format newer than the JAR set's Jackcess reads (`Unsupported newer
+    /// version: ...`; Jackcess 3.0.1 said it of Access 2019 files). Final.
     UnsupportedVersion,
     /// Damage: truncated file, bad pages, rows that do not decode. Final.
     Corrupt,

@@ -1,6 +1,6 @@
 //! From settings to a runnable helper: find Java, make sure the JAR set is
-//! in the cache (installing it on first use unless offline), install the
-//! helper jar beside it, and size the JVM.
+//! in the cache (installing it on first use unless offline), add the add-ons
+//! installed beside it, install the helper jar, and size the JVM.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -66,7 +66,7 @@ impl SetupError {
             SetupError::Java(e) => e.hint(),
             SetupError::Jars(e) => e.hint(),
             SetupError::Offline => {
-                Some("run `pyforge jars install --from <pyforge-cli 1.0.9 wheel or folder>` first")
+                Some("run `pyforge jars install --from <folder holding the JAR set>` first")
             }
             SetupError::HelperJar(_) => None,
             SetupError::TempDir { .. } => {
@@ -114,6 +114,9 @@ impl JvmSettings {
             .map_err(|e| SetupError::HelperJar(e.to_string()))?;
         let mut classpath = vec![jar];
         classpath.extend(std::env::split_paths(&set));
+        for add_on in cache.present_add_ons() {
+            classpath.extend(std::env::split_paths(&add_on.verified_classpath()?));
+        }
         Ok(self.config_for(&java, classpath))
     }
 

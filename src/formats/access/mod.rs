@@ -97,8 +97,8 @@ fn helper_message(error: &HelperError) -> String {
         HelperError::Reported { kind, message } => {
             let what = match kind {
                 ErrorKind::Password => "password required or wrong",
-                ErrorKind::Encrypted => "the database is encrypted (needs jackcess-encrypt, which is not in the JAR set)",
-                ErrorKind::UnsupportedVersion => "the database format is newer than Jackcess 3.0.1 reads (Access 2019?)",
+                ErrorKind::Encrypted => "the database is encoded or encrypted (reading it needs the jackcess-encrypt add-on)",
+                ErrorKind::UnsupportedVersion => "the database format is newer than the JAR set's Jackcess reads",
                 ErrorKind::Corrupt => "the database is damaged",
                 ErrorKind::NotAccess => "not an Access database",
                 ErrorKind::NotFound => "not found",
@@ -136,11 +136,13 @@ impl AccessError {
             AccessError::Helper(HelperError::Reported {
                 kind: ErrorKind::Encrypted,
                 ..
-            }) => Some("decrypt it in Access first (File → Info → Decrypt Database)".into()),
+            }) => Some(
+                "run `pyforge jars install --with encrypt`, then convert again (with --password if it has one)".into(),
+            ),
             AccessError::Helper(HelperError::Reported {
                 kind: ErrorKind::UnsupportedVersion,
                 ..
-            }) => Some("save it in Access 2007-2016 format (.accdb) first".into()),
+            }) => Some("save it in Access 2007-2019 format (.accdb) first".into()),
             AccessError::Helper(HelperError::Reported {
                 kind: ErrorKind::Password,
                 ..

@@ -31,7 +31,7 @@ fn real_config(cache: &Path) -> HelperConfig {
     let mut classpath = vec![jar];
     for name in [
         "ucanaccess-4.0.4.jar",
-        "jackcess-3.0.1.jar",
+        "jackcess-4.0.11.jar",
         "hsqldb-2.5.0.jar",
         "commons-lang3-3.8.1.jar",
         "commons-logging-1.2.jar",

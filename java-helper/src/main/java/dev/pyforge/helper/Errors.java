@@ -12,9 +12,10 @@ import java.util.Map;
 /**
  * Error kinds of the protocol and the rules that sort a Java exception into one.
  *
- * <p>The rules match the texts Jackcess 3.0.1 and UCanAccess 4.0.4 really produce (collected
- * from the shared fixture corpus): a wrong or missing Jet4 database password, an encoded or
- * encrypted file without jackcess-encrypt, an Access 2019 file, a damaged or foreign file, a
+ * <p>The rules match the texts Jackcess (3.0.1 and 4.0.11), jackcess-encrypt and UCanAccess 4.0.4
+ * really produce (collected from the shared fixture corpus): a wrong or missing Jet4 database
+ * password or encryption password, an encoded or encrypted file without the jackcess-encrypt
+ * add-on, an Access format newer than Jackcess reads, a damaged or foreign file, a
  * missing file, a file that is not an Access database at all, and running out of heap (raw, or wrapped by UCanAccess as {@code UCAExc:::4.0.4
  * java.lang.OutOfMemoryError}).
  */

@@ -23,6 +23,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code jackcess} engine: reads the file directly with Jackcess, read-only, row by row.
@@ -50,12 +51,11 @@ final class JackcessEngine implements Engine {
         if (charset != null) {
             builder.setCharset(charsetFor(charset));
         }
+        AtomicBoolean decrypted = Codecs.apply(builder, password);
         Database opened = builder.open();
         try {
             opened.setDateTimeType(DateTimeType.LOCAL_DATE_TIME);
-            String stored = storedPassword(opened);
-            checkPassword(stored, password);
-            OpenInfo info = describe(opened, stored);
+            OpenInfo info = checkAndDescribe(opened, password, decrypted.get());
             db = opened;
             return info;
         } catch (Exception e) {
@@ -213,11 +213,18 @@ final class JackcessEngine implements Engine {
         }
     }
 
-    static OpenInfo describe(Database db, String storedPassword) throws IOException {
+    /**
+     * Checks the password given against the file's and describes it. A file that was decrypted
+     * with the password has proved it; otherwise the Jet header's password decides.
+     */
+    static OpenInfo checkAndDescribe(Database db, String password, boolean decrypted)
+            throws IOException, HelperException {
+        String stored = decrypted ? null : storedPassword(db);
+        checkPassword(stored, password);
         OpenInfo info = new OpenInfo();
         info.fileFormat = db.getFileFormat().name();
         info.charset = db.getCharset().name();
-        info.passwordProtected = storedPassword != null;
+        info.passwordProtected = decrypted || stored != null;
         return info;
     }
 

@@ -48,6 +48,9 @@ final class Session {
         if (engines.ucanaccessAvailable()) {
             f.add("engine_ucanaccess");
         }
+        if (Codecs.available()) {
+            f.add("encryption");
+        }
         f.add("cancel");
         f.add("compact_values");
         return f;

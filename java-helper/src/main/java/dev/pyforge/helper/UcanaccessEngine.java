@@ -51,6 +51,7 @@ final class UcanaccessEngine implements Engine {
                     "the ucanaccess engine cannot open a path containing ';' (its URL separator)");
         }
         ReadOnlyOpener.charset = charset == null ? null : JackcessEngine.charsetFor(charset);
+        ReadOnlyOpener.decrypted = false;
         StringBuilder url = new StringBuilder("jdbc:ucanaccess://");
         url.append(file.getAbsolutePath());
         url.append(";jackcessOpener=").append(ReadOnlyOpener.class.getName());
@@ -68,9 +69,8 @@ final class UcanaccessEngine implements Engine {
         Connection c = new UcanaccessDriver().connect(url.toString(), props);
         try {
             Database io = ((UcanaccessConnection) c).getDbIO();
-            String stored = JackcessEngine.storedPassword(io);
-            JackcessEngine.checkPassword(stored, password);
-            OpenInfo info = JackcessEngine.describe(io, stored);
+            OpenInfo info =
+                    JackcessEngine.checkAndDescribe(io, password, ReadOnlyOpener.decrypted);
             conn = c;
             dbIO = io;
             return info;

@@ -57,6 +57,8 @@ final class Versions {
             new Library("hsqldb", "org.hsqldb.jdbc.JDBCDriver"),
             new Library("commons-lang3", "org.apache.commons.lang3.StringUtils"),
             new Library("commons-logging", "org.apache.commons.logging.LogFactory"),
+            new Library("jackcess-encrypt", Codecs.PROVIDER),
+            new Library("bcprov", "org.bouncycastle.crypto.engines.AESEngine"),
         };
         List<Library> found = new ArrayList<Library>();
         for (Library lib : all) {
