@@ -354,6 +354,45 @@ fn shared_fixture_tables_and_row_counts_match_the_reference() {
     }
 }
 
+/// An encoded file without the add-on: one line saying what it is and the
+/// install command, nothing written. With the add-on it converts; an
+/// encrypted .accdb then needs its password.
+#[test]
+fn encrypted_databases_need_the_add_on_and_their_password() {
+    let Some(corpus) = fixtures_dir("access") else {
+        return;
+    };
+    let dir = TestDir::new();
+    copy_in(&dir, &corpus.join("jackcessencrypt__db-enc.mdb"));
+    copy_in(&dir, &corpus.join("mdbreader__V2010_with-password.accdb"));
+    let out = convert(&dir, &["jackcessencrypt__db-enc.mdb"]).assert_code(EXIT_FAILED);
+    out.stderr_has("jackcessencrypt__db-enc.mdb")
+        .stderr_has("the database is encoded or encrypted")
+        .stderr_has("pyforge jars install --with encrypt");
+    assert_no_output_left(dir.path());
+
+    let with_add_on = |args: &[&str]| {
+        dir.cmd()
+            .env("PYFORGE_JARS_DIR", jars_dir_with_encrypt())
+            .arg("convert")
+            .args(args)
+    };
+    with_add_on(&["jackcessencrypt__db-enc.mdb"]).assert_code(EXIT_OK);
+    let table = dir.join("jackcessencrypt__db-enc_parquet/Table1.parquet");
+    assert_eq!(parquet_facts(&table).num_rows, 2);
+
+    let file = "mdbreader__V2010_with-password.accdb";
+    with_add_on(&[file])
+        .assert_code(EXIT_FAILED)
+        .stderr_has("password required or wrong")
+        .stderr_has("--password");
+    with_add_on(&[file])
+        .env("PYFORGE_ACCESS_PASSWORD", "password")
+        .assert_code(EXIT_OK);
+    let table = dir.join("mdbreader__V2010_with-password_parquet/Table1.parquet");
+    assert_eq!(parquet_facts(&table).num_rows, 3);
+}
+
 #[test]
 fn a_password_protected_database_fails_clearly_and_leaves_nothing() {
     let Some(corpus) = fixtures_dir("access") else {
