@@ -48,6 +48,7 @@ fn main() {
     println!("cargo:rerun-if-changed=java-helper");
     println!("cargo:rerun-if-env-changed=PYFORGE_BUILD_JARS");
     println!("cargo:rerun-if-env-changed=JAVA_HOME");
+    emit_git_revision(&manifest_dir);
 
     let jars_dir = jar_set_dir(&manifest_dir);
     let jars = JAR_SET.map(|name| jars_dir.join(name));
@@ -255,4 +256,37 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// `PYFORGE_GIT_REVISION` for `pyforge --version`: the variable when it is
+/// set (a build from a source archive), else the checkout's commit
+/// (`git rev-parse --short=12 HEAD`, `-dirty` with uncommitted changes to
+/// tracked files), else `unknown`.
+fn emit_git_revision(manifest_dir: &Path) {
+    println!("cargo:rerun-if-env-changed=PYFORGE_GIT_REVISION");
+    let git_dir = manifest_dir.join(".git");
+    if git_dir.is_dir() {
+        println!("cargo:rerun-if-changed={}", git_dir.join("HEAD").display());
+        println!("cargo:rerun-if-changed={}", git_dir.join("index").display());
+    }
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(manifest_dir)
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let revision = env::var("PYFORGE_GIT_REVISION")
+        .ok()
+        .filter(|r| !r.is_empty())
+        .or_else(|| {
+            let head = git(&["rev-parse", "--short=12", "HEAD"])?;
+            let dirty = git(&["status", "--porcelain", "--untracked-files=no"])
+                .is_some_and(|changes| !changes.is_empty());
+            Some(if dirty { format!("{head}-dirty") } else { head })
+        })
+        .unwrap_or_else(|| "unknown".to_string());
+    println!("cargo:rustc-env=PYFORGE_GIT_REVISION={revision}");
 }

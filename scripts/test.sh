@@ -17,3 +17,6 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --all-targets --locked --no-fail-fast
 fi
+
+# The pyforge-cli wheel as users install it (its build time is logged).
+scripts/test-wheel.sh

@@ -21,10 +21,18 @@ Exit codes:
   2  usage error: bad flags, conflicting outputs, nothing to do
   130 interrupted (ctrl-c); no partial output is left behind";
 
+/// `pyforge --version`: the version and the commit it was built from.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("PYFORGE_GIT_REVISION"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "pyforge",
-    version,
+    version = VERSION,
     about = "Convert legacy data files (Access, CSV, Excel, dBase, XML, PDF) into Parquet",
     long_about = "Convert legacy data files into Parquet that Spark, Databricks, DuckDB and pandas \
                   read without surprises: real column types, microsecond timestamps, unique column \
@@ -65,12 +73,28 @@ pub enum Command {
     /// List the input formats and whether this build converts them.
     Formats(FormatsArgs),
     /// Show the environment pyforge runs in (Java, JAR set, Databricks).
+    ///
+    /// A first check in a notebook: it reports whatever it finds and exits 0
+    /// (a JAR set not yet installed is a warning: the first Access conversion
+    /// installs it). With --check it exits 1 when an Access conversion could
+    /// not run here, naming why.
     #[command(
-        after_help = "Exit codes:\n  0  Java and the JAR set are usable and the helper starts\n  1  something Access files need is missing or broken (the report says what)"
+        after_help = "Exit codes:\n  0  the report was made (with --check: Access conversions can run here)\n  1  with --check: no usable Java, a damaged JAR set, a helper that does not start, or no JAR set while offline or with the repository unreachable\n  2  usage error"
     )]
     EnvInfo(EnvInfoArgs),
     /// Manage the UCanAccess JAR set used for Access files.
     Jars(JarsArgs),
+    /// Print a shell completion script: `pyforge completions bash > /etc/bash_completion.d/pyforge`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `pyforge man > pyforge.1; man ./pyforge.1`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -370,6 +394,10 @@ pub struct EnvInfoArgs {
     /// Do not start the helper to check that it runs.
     #[arg(long)]
     pub no_start: bool,
+
+    /// Exit 1 when an Access conversion could not run here (see the exit codes).
+    #[arg(long)]
+    pub check: bool,
 
     #[command(flatten)]
     pub jvm: JvmArgs,

@@ -46,6 +46,8 @@ fn dispatch(cli: &Cli) -> ExitCode {
         Command::Formats(args) => commands::formats::run(args),
         Command::EnvInfo(args) => commands::env_info::run(args),
         Command::Jars(args) => commands::jars::run(args, cli.quiet),
+        Command::Completions(args) => commands::shell::completions(args),
+        Command::Man => commands::shell::man(),
     }
 }
 

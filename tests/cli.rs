@@ -35,13 +35,48 @@ fn help_documents_the_exit_codes() {
 }
 
 #[test]
-fn version_prints_the_crate_version() {
+fn version_prints_the_crate_version_and_the_commit() {
     let dir = TestDir::new();
     let run = dir.cmd().arg("--version").assert_code(EXIT_OK);
+    let line = run.stdout.trim();
+    let revision = line
+        .strip_prefix(&format!("pyforge {} (", env!("CARGO_PKG_VERSION")))
+        .and_then(|rest| rest.strip_suffix(')'));
     run.check(
-        run.stdout.trim() == format!("pyforge {}", env!("CARGO_PKG_VERSION")),
-        "expected `pyforge <version>`",
+        revision.is_some_and(|r| {
+            r == "unknown"
+                || r.trim_end_matches("-dirty").len() == 12
+                    && r.trim_end_matches("-dirty")
+                        .bytes()
+                        .all(|b| b.is_ascii_hexdigit())
+        }),
+        "expected `pyforge <version> (<12-digit commit>[-dirty])`",
     );
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_definitions() {
+    let dir = TestDir::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let run = dir.cmd().args(["completions", shell]).assert_code(EXIT_OK);
+        // Every subcommand and a flag deep inside one are offered.
+        for word in ["convert", "env-info", "jars", "record-path"] {
+            run.check(
+                run.stdout.contains(word),
+                &format!("{shell} completes {word}"),
+            );
+        }
+    }
+    let man = dir.cmd().arg("man").assert_code(EXIT_OK);
+    man.check(man.stdout.starts_with(".ie"), "a roff document");
+    man.check(
+        man.stdout.contains(".TH pyforge 1"),
+        "the man page's title line",
+    );
+    man.check(man.stdout.contains(r"env\-info"), "the subcommands listed");
+    dir.cmd()
+        .args(["completions", "tcsh"])
+        .assert_code(crate::util::EXIT_USAGE);
 }
 
 #[test]

@@ -528,7 +528,6 @@ fn the_seed_flags_are_accepted() {
 fn the_bundle_task_converts_one_file_keeping_its_folder_and_skips_it_next_time() {
     let dir = TestDir::new();
     let tools = dir.mkdir("tools");
-    std::fs::copy(crate::util::pyforge_bin(), tools.join("pyforge")).unwrap();
     let jars = tools.join("jars");
     std::fs::create_dir(&jars).unwrap();
     for jar in std::fs::read_dir(crate::jars::real_jars()).unwrap() {
@@ -543,7 +542,7 @@ fn the_bundle_task_converts_one_file_keeping_its_folder_and_skips_it_next_time()
     )
     .unwrap();
     let outbox = dir.join("outbox");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/databricks/convert_one.py");
+    let script = repo_path("scripts/databricks/convert_one.py");
     let run = || {
         let out = std::process::Command::new("python3")
             .arg(&script)
@@ -552,6 +551,9 @@ fn the_bundle_task_converts_one_file_keeping_its_folder_and_skips_it_next_time()
             .args(["--outbox", outbox.to_str().unwrap()])
             .args(["--tools", tools.to_str().unwrap()])
             .env("TMPDIR", dir.mkdir("local"))
+            // The wheel's Python package, running this build's binary.
+            .env("PYTHONPATH", repo_path("python"))
+            .env("PYFORGE_BIN", crate::util::pyforge_bin())
             .env("PYFORGE_HOME", dir.join("home"))
             .env_remove("PYFORGE_JARS_DIR")
             .env("PYFORGE_PROGRESS", "0")
@@ -570,4 +572,43 @@ fn the_bundle_task_converts_one_file_keeping_its_folder_and_skips_it_next_time()
     assert_eq!(run(), "converted");
     assert!(listing(&outbox.join("2024/shop_parquet")).contains(&"Big.parquet".to_string()));
     assert_eq!(run(), "up_to_date");
+}
+
+fn repo_path(relative: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// The bundle's lister takes the extensions from `pyforge formats --json`:
+/// every supported format's, none of the others'.
+#[test]
+fn the_bundle_lister_asks_pyforge_which_extensions_convert() {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import list_inputs; print(' '.join(list_inputs.converted_extensions()))",
+        ])
+        .env(
+            "PYTHONPATH",
+            std::env::join_paths([repo_path("python"), repo_path("scripts/databricks")]).unwrap(),
+        )
+        .env("PYFORGE_BIN", crate::util::pyforge_bin())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let extensions: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    for wanted in [".csv", ".xlsx", ".dbf", ".accdb", ".mdb", ".xml.gz", ".kml"] {
+        assert!(
+            extensions.iter().any(|e| e == wanted),
+            "{wanted} in {extensions:?}"
+        );
+    }
+    assert!(!extensions.iter().any(|e| e == ".pdf"), "{extensions:?}");
 }

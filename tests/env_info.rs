@@ -66,8 +66,12 @@ fn a_missing_java_lists_every_place_looked() {
         .env("PATH", &empty)
         .env("JAVA_HOME", dir.join("no-jdk"))
         .args(["env-info", "--json"])
-        .assert_code(EXIT_FAILED);
+        .assert_code(EXIT_OK);
     let doc = run.json();
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["access"]["ready"], false);
+    let problem = doc["access"]["problem"].as_str().unwrap();
+    assert!(problem.starts_with("no usable Java"), "{problem}");
     let error = doc["java_error"].as_str().unwrap();
     for place in ["--java", "PYFORGE_JAVA", "JAVA_HOME", "PATH"] {
         assert!(error.contains(place), "{place} not in {error}");
@@ -79,7 +83,13 @@ fn an_explicit_java_that_is_missing_is_not_replaced_by_another() {
     let dir = TestDir::new();
     let run = dir
         .cmd()
-        .args(["env-info", "--json", "--java", "/nonexistent/bin/java"])
+        .args([
+            "env-info",
+            "--json",
+            "--check",
+            "--java",
+            "/nonexistent/bin/java",
+        ])
         .assert_code(EXIT_FAILED);
     let doc = run.json();
     assert!(doc["java"].is_null(), "{doc:#}");
@@ -90,14 +100,38 @@ fn an_explicit_java_that_is_missing_is_not_replaced_by_another() {
 #[test]
 fn a_missing_jar_set_is_reported_with_a_hint() {
     let dir = TestDir::new();
+    // The report is made: exit 0, and the first conversion will install it.
     let run = dir
         .cmd()
-        .args(["env-info", "--jars-dir"])
+        .args(["env-info", "--no-start", "--jars-dir"])
         .arg(dir.join("empty"))
-        .assert_code(EXIT_FAILED);
+        .env("PYFORGE_MAVEN_REPO", "http://127.0.0.1:9/maven2")
+        .assert_code(EXIT_OK);
     run.stdout_has("installed: no")
         .stdout_has("jackcess-4.0.11.jar is missing")
         .stdout_has("pyforge jars install");
+    // --check: the set must come from a repository that cannot be reached.
+    let check = dir
+        .cmd()
+        .args(["env-info", "--check", "--no-start", "--jars-dir"])
+        .arg(dir.join("empty"))
+        .env("PYFORGE_MAVEN_REPO", "http://127.0.0.1:9/maven2")
+        .assert_code(EXIT_FAILED);
+    check
+        .stdout_has("access:      not ready: the ucanaccess 4.0.4 JAR set is not installed and the repository cannot be reached")
+        .stderr_has("error: the ucanaccess 4.0.4 JAR set is not installed");
+    // Offline, the same without asking the network.
+    dir.cmd()
+        .args([
+            "env-info",
+            "--check",
+            "--no-start",
+            "--offline",
+            "--jars-dir",
+        ])
+        .arg(dir.join("empty"))
+        .assert_code(EXIT_FAILED)
+        .stderr_has("--offline (PYFORGE_OFFLINE) forbids downloading it");
 }
 
 #[test]

@@ -19,7 +19,7 @@ use crate::sink::{self, SinkOptions};
 /// The `--json` summary, version 1.
 ///
 /// ```json
-/// { "schema_version": 1, "pyforge_version": "0.1.0", "ok": true,
+/// { "schema_version": 1, "pyforge_version": "2.0.0-dev.1", "ok": true,
 ///   "converted": 1, "failed": 0, "skipped": 0,
 ///   "inputs": [ { "input": "a.csv", "format": "csv", "seconds": 0.01,
 ///                 "status": "converted", "output": "a.parquet",

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{EXIT_FAILED, EXIT_OK};
 use crate::cli::EnvInfoArgs;
 use crate::databricks::environment::{self, Environment};
+use crate::diagnostics;
 use crate::jvm::helper::{Helper, HelperConfig};
 use crate::jvm::jars::{AddOn, CheckState, JarCache, JarSet};
 use crate::jvm::java::{self, Java};
@@ -21,7 +22,7 @@ use crate::settings::{self, Setting, Source};
 /// `env-info --json`, version 1.
 ///
 /// ```json
-/// { "schema_version": 1, "pyforge_version": "0.1.0", "ok": true,
+/// { "schema_version": 1, "pyforge_version": "2.0.0-dev.1", "ok": true,
 ///   "java": { "path": "/usr/bin/java", "source": "path", "version": "17.0.15",
 ///             "major": 17, "vendor": "Debian", "home": "/usr/lib/jvm/..." },
 ///   "java_error": null,
@@ -44,12 +45,110 @@ struct Report {
     environment: Environment,
     java: Option<Java>,
     java_error: Option<String>,
+    /// Whether an Access conversion can run here, and why not.
+    access: AccessReport,
     jar_set: JarSetReport,
     /// Every add-on, installed or not; an installed one runs with the helper.
     add_ons: Vec<JarSetReport>,
     repository: RepositoryReport,
     helper: HelperReport,
     jvm_options: Vec<String>,
+}
+
+/// Whether an Access conversion can run here: `problem` says why not (then
+/// `env-info --check` exits 1); `warning` names what the first conversion
+/// will do first (install the JAR set).
+#[derive(Serialize)]
+struct AccessReport {
+    ready: bool,
+    problem: Option<String>,
+    warning: Option<String>,
+}
+
+impl AccessReport {
+    fn blocked(problem: String) -> AccessReport {
+        AccessReport {
+            ready: false,
+            problem: Some(problem),
+            warning: None,
+        }
+    }
+}
+
+/// The longest wait for the repository when the JAR set still has to come
+/// from it.
+const REPOSITORY_PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Why the JAR set could not be downloaded now, if it could not.
+fn repository_problem(
+    cache: &JarCache,
+    settings: &crate::jvm::setup::JvmSettings,
+) -> Option<String> {
+    if settings.offline {
+        return Some("--offline (PYFORGE_OFFLINE) forbids downloading it".into());
+    }
+    let repo = &settings.repo;
+    cache
+        .probe_repo(&repo.url, repo.proxy.as_ref(), REPOSITORY_PROBE_TIMEOUT)
+        .err()
+        .map(|e| format!("the repository cannot be reached ({e})"))
+}
+
+/// Whether an Access conversion can run with what `env-info` found.
+fn access_verdict(
+    java_problem: Option<&str>,
+    jar_set: &JarSetReport,
+    add_ons: &[JarSetReport],
+    helper: &HelperReport,
+    no_start: bool,
+    repository_problem: impl FnOnce() -> Option<String>,
+) -> AccessReport {
+    if let Some(problem) = java_problem {
+        return AccessReport::blocked(format!("no usable Java: {problem}"));
+    }
+    let damaged = |set: &JarSetReport| set.problems.iter().any(|p| !p.ends_with(MISSING));
+    if damaged(jar_set) || (jar_set.installed && !jar_set.verified) {
+        return AccessReport::blocked(format!(
+            "the {} JAR set is damaged: {} (`pyforge jars install` replaces it)",
+            jar_set.name,
+            jar_set.problems.join("; ")
+        ));
+    }
+    for add_on in add_ons {
+        let partly = !add_on.installed && add_on.problems.len() < add_on.files;
+        if damaged(add_on) || partly {
+            return AccessReport::blocked(format!(
+                "the {} add-on is incomplete or damaged: {}",
+                add_on.name,
+                add_on.problems.join("; ")
+            ));
+        }
+    }
+    if !jar_set.installed {
+        return match repository_problem() {
+            Some(why) => AccessReport::blocked(format!(
+                "the {} JAR set is not installed and {why}",
+                jar_set.name
+            )),
+            None => AccessReport {
+                ready: true,
+                problem: None,
+                warning: Some(format!(
+                    "the {} JAR set is not installed yet: the first Access conversion downloads it (or run `pyforge jars install`)",
+                    jar_set.name
+                )),
+            },
+        };
+    }
+    if !no_start && !helper.started {
+        let why = helper.error.as_deref().unwrap_or("no reason given");
+        return AccessReport::blocked(format!("the Java helper did not start: {why}"));
+    }
+    AccessReport {
+        ready: true,
+        problem: None,
+        warning: None,
+    }
 }
 
 /// Where a missing JAR set would be downloaded from, and why there.
@@ -72,6 +171,9 @@ struct JarSetReport {
     installed: bool,
     verified: bool,
     problems: Vec<String>,
+    /// How many files the set has.
+    #[serde(skip)]
+    files: usize,
 }
 
 #[derive(Serialize)]
@@ -148,10 +250,18 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
         }
     }
 
-    let add_ons_ok = add_ons
-        .iter()
-        .all(|a| a.verified || a.problems.iter().all(|p| p.ends_with(MISSING)));
-    let ok = java.is_some() && jar_set.verified && add_ons_ok && (args.no_start || helper.started);
+    let access = match &cache {
+        Ok(cache) => access_verdict(
+            java_error.as_deref().filter(|_| java.is_none()),
+            &jar_set,
+            &add_ons,
+            &helper,
+            args.no_start,
+            || repository_problem(cache, &settings),
+        ),
+        Err(e) => AccessReport::blocked(format!("no JAR cache: {e}")),
+    };
+    let ok = access.ready;
     let report = Report {
         schema_version: 1,
         pyforge_version: env!("CARGO_PKG_VERSION"),
@@ -159,6 +269,7 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
         environment,
         java,
         java_error,
+        access,
         jar_set,
         add_ons,
         repository: RepositoryReport {
@@ -174,7 +285,21 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
     } else {
         print_text(&report, args.no_start);
     }
-    ExitCode::from(if ok { EXIT_OK } else { EXIT_FAILED })
+    if !args.json {
+        match (&report.access.problem, &report.access.warning) {
+            (Some(problem), _) if args.check => diagnostics::error(None, problem, None),
+            (Some(problem), _) => {
+                eprintln!("warning: Access files cannot be converted here: {problem}")
+            }
+            (None, Some(warning)) => eprintln!("warning: {warning}"),
+            (None, None) => {}
+        }
+    }
+    ExitCode::from(if args.check && !ok {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
 }
 
 fn with_hint(message: &str, hint: Option<&str>) -> String {
@@ -200,6 +325,7 @@ fn jar_set_report(
                 installed: false,
                 verified: false,
                 problems: vec![e.to_string()],
+                files: JarSet::ucanaccess().files.len(),
             },
             vec![],
         ),
@@ -233,6 +359,7 @@ fn set_report(cache: &JarCache) -> (JarSetReport, Vec<PathBuf>) {
             installed,
             verified: problems.is_empty(),
             problems,
+            files: checks.len(),
         },
         classpath,
     )
@@ -270,6 +397,10 @@ fn start_helper(config: &HelperConfig, report: &mut HelperReport) {
 
 fn print_text(report: &Report, no_start: bool) {
     println!("pyforge:     {}", report.pyforge_version);
+    match &report.access.problem {
+        None => println!("access:      ready"),
+        Some(problem) => println!("access:      not ready: {problem}"),
+    }
     print_environment(&report.environment);
     match (&report.java, &report.java_error) {
         (Some(java), _) => {

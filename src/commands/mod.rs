@@ -7,6 +7,7 @@ pub mod env_info;
 pub mod formats;
 pub mod info;
 pub mod jars;
+pub mod shell;
 pub mod validate;
 
 use std::process::ExitCode;

@@ -9,7 +9,7 @@
 //! output from a folder that holds someone else's files (`ownership`).
 //!
 //! ```json
-//! { "schema_version": 1, "pyforge_version": "0.1.0", "output": "db_parquet",
+//! { "schema_version": 1, "pyforge_version": "2.0.0-dev.1", "output": "db_parquet",
 //!   "input": { "name": "db.mdb", "size": 1234, "mtime_ns": 1732540000000000000,
 //!              "sha256": "…" },
 //!   "files": ["Orders.parquet", "Customers.parquet"] }

@@ -562,6 +562,17 @@ impl JarCache {
         })
     }
 
+    /// Whether the Maven repository at `repo_url` answers for this set's
+    /// first file within `timeout` (one request for its `.sha1`).
+    pub fn probe_repo(
+        &self,
+        repo_url: &str,
+        proxy: Option<&crate::settings::maven::HttpProxy>,
+        timeout: Duration,
+    ) -> Result<(), JarsError> {
+        download::Repository::new(repo_url, proxy.cloned())?.probe(&self.set.files[0], timeout)
+    }
+
     /// Copies the missing files from `path`: a folder holding them anywhere
     /// below it, or a zip-shaped archive (.zip, .jar, .whl) holding them at
     /// any depth. Files are matched by name; others are ignored. An archive

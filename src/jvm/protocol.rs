@@ -66,8 +66,8 @@
 //! # Example
 //!
 //! ```text
-//! <- {"type":"hello","protocol_version":1,"helper_version":"0.1.0","java_version":"17.0.15","java_vendor":"Debian","jars":[{"name":"jackcess","version":"4.0.11","file":"jackcess-4.0.11.jar"}],"features":["engine_jackcess","engine_ucanaccess","cancel","compact_values"]}
-//! -> {"type":"hello","protocol_version":1,"client":"pyforge 0.1.0"}
+//! <- {"type":"hello","protocol_version":1,"helper_version":"2.0.0-dev.1","java_version":"17.0.15","java_vendor":"Debian","jars":[{"name":"jackcess","version":"4.0.11","file":"jackcess-4.0.11.jar"}],"features":["engine_jackcess","engine_ucanaccess","cancel","compact_values"]}
+//! -> {"type":"hello","protocol_version":1,"client":"pyforge 2.0.0-dev.1"}
 //! -> {"type":"open","id":1,"path":"/data/shop.accdb","engine":"jackcess"}
 //! <- {"type":"opened","id":1,"engine":"jackcess","file_format":"V2010","charset":"UTF-16LE","password_protected":false}
 //! -> {"type":"tables","id":2}
@@ -237,7 +237,7 @@ pub enum Request {
 pub struct ClientHello {
     /// Must equal the helper's [`PROTOCOL_VERSION`].
     pub protocol_version: u32,
-    /// Who is asking, for the helper's log (`"pyforge 0.1.0"`).
+    /// Who is asking, for the helper's log (`"pyforge 2.0.0-dev.1"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
 }

@@ -12,6 +12,8 @@
 use std::path::Path;
 use std::time::Duration;
 
+use reqwest::blocking::Client;
+
 use super::{copy_hashing, CopyError, JarPin, JarsError, Staged};
 use crate::files::TempPath;
 use crate::jvm::backoff::{self as retry, Failure};
@@ -54,6 +56,38 @@ impl Repository {
         format!("{}/{}", self.base, pin.maven_path())
     }
 
+    fn client(&self, connect: Duration, read: Duration) -> Result<Client, JarsError> {
+        let mut builder = reqwest::blocking::Client::builder()
+            .connect_timeout(connect)
+            .timeout(read)
+            .user_agent(concat!("pyforge/", env!("CARGO_PKG_VERSION")));
+        if let Some(proxy) = self.proxy.as_ref().filter(|_| !proxy_variables_set()) {
+            builder = builder.proxy(maven_proxy(proxy)?);
+        }
+        builder
+            .build()
+            .map_err(|e| JarsError::Client(error_chain(&e)))
+    }
+
+    /// Asks for the `.sha1` beside `pin` once, within `timeout`: whether the
+    /// repository answers with the file there. No retries.
+    pub(super) fn probe(&self, pin: &JarPin, timeout: Duration) -> Result<(), JarsError> {
+        let url = format!("{}.sha1", self.url_of(pin));
+        let client = self.client(timeout, timeout)?;
+        let response = client.get(&url).send().map_err(|e| JarsError::Network {
+            url: url.clone(),
+            message: error_chain(&e),
+        })?;
+        match response.status() {
+            status if status.is_success() => Ok(()),
+            reqwest::StatusCode::NOT_FOUND => Err(JarsError::NotFound { url }),
+            status => Err(JarsError::HttpStatus {
+                url,
+                status: status.to_string(),
+            }),
+        }
+    }
+
     /// Downloads and verifies every file of `needed` into temporary files in
     /// `dir`. Nothing is renamed here: the caller does that once all arrived.
     pub(super) fn fetch_all(
@@ -62,16 +96,7 @@ impl Repository {
         dir: &Path,
         progress: &dyn Progress,
     ) -> Result<Vec<Staged>, JarsError> {
-        let mut builder = reqwest::blocking::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(READ_TIMEOUT)
-            .user_agent(concat!("pyforge/", env!("CARGO_PKG_VERSION")));
-        if let Some(proxy) = self.proxy.as_ref().filter(|_| !proxy_variables_set()) {
-            builder = builder.proxy(maven_proxy(proxy)?);
-        }
-        let client = builder
-            .build()
-            .map_err(|e| JarsError::Client(error_chain(&e)))?;
+        let client = self.client(CONNECT_TIMEOUT, READ_TIMEOUT)?;
         let policy = retry::Policy::default();
         let total: u64 = needed.iter().map(|p| p.size).sum();
         let mut done = 0u64;
