@@ -53,7 +53,7 @@ scripts/fetch-jars.sh >/dev/null
 mkdir -p "$OUT"
 log "maturin build (profile $PROFILE, manylinux2014 through zig)"
 started=$(date +%s)
-built=$("$TOOLS/bin/maturin" build --locked --profile "$PROFILE" --zig \
+built=$(PATH="$PWD/$TOOLS/bin:$PATH" "$TOOLS/bin/maturin" build --locked --profile "$PROFILE" --zig \
     --compatibility manylinux2014 --out "$OUT" 2>&1 | tee /dev/stderr \
     | sed -n 's/.*Built wheel to \(.*\.whl\).*/\1/p' | tail -1)
 [ -n "$built" ] && [ -f "$built" ] || die "maturin built no wheel"
