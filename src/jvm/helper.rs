@@ -13,10 +13,10 @@ use std::time::Duration;
 
 use tokio::process::Command;
 
-use super::process::{HelperProcess, ProcessError};
+use super::process::{self, HelperProcess, ProcessError};
 use super::protocol::{
     self, ClientHello, Engine, ErrorKind, HelperHello, Mirror, OpenRequest, Opened, ReadEnd,
-    ReadRequest, Request, RequestId, Response, SchemaRequest, TableList, TableSchema,
+    ReadRequest, Request, RequestId, Response, RowBatch, SchemaRequest, TableList, TableSchema,
     TablesRequest, ValueEncoding,
 };
 use super::retry::{self, RetryPolicy, Verdict};
@@ -90,6 +90,10 @@ impl HelperConfig {
 /// The name the private temporary folders of helpers are made from
 /// (`.pyforge-helper.<pid>-<n>.tmp` in the temp dir).
 const HELPER_TEMP_NAME: &str = "pyforge-helper";
+
+/// How the helper begins every `rows` message (`Messages.rowsStart`); a line
+/// that begins otherwise takes the generic path.
+const ROWS_MESSAGE_START: &[u8] = br#"{"type":"rows","#;
 
 /// Why a helper request failed.
 #[derive(Debug, thiserror::Error)]
@@ -207,21 +211,33 @@ impl Helper {
     async fn answer(&mut self, id: RequestId, what: &'static str) -> Result<Response, HelperError> {
         loop {
             let response: Response = self.process.receive(self.idle_timeout, what).await?;
-            match response.id() {
-                Some(got) if got != id => {
-                    tracing::warn!("helper answered request {got} while pyforge waited for {id}");
-                    continue;
-                }
-                _ => {}
+            if let Some(response) = self.check_answer(id, response)? {
+                return Ok(response);
             }
-            if let Response::Error(e) = response {
-                return Err(HelperError::Reported {
-                    kind: e.kind,
-                    message: e.message,
-                });
-            }
-            return Ok(response);
         }
+    }
+
+    /// `response` as the answer to request `id`: `None` for an answer to
+    /// another request (logged and skipped), an `error` as `Err`.
+    fn check_answer(
+        &self,
+        id: RequestId,
+        response: Response,
+    ) -> Result<Option<Response>, HelperError> {
+        match response.id() {
+            Some(got) if got != id => {
+                tracing::warn!("helper answered request {got} while pyforge waited for {id}");
+                return Ok(None);
+            }
+            _ => {}
+        }
+        if let Response::Error(e) = response {
+            return Err(HelperError::Reported {
+                kind: e.kind,
+                message: e.message,
+            });
+        }
+        Ok(Some(response))
     }
 
     /// Opens a database (a local path: copy volume files first). UCanAccess
@@ -300,14 +316,24 @@ impl Helper {
             }))
             .await?;
         loop {
-            match self.answer(id, "rows").await? {
-                Response::Rows(batch) => {
+            let line = self.process.receive_line(self.idle_timeout, "rows").await?;
+            // The hot path: a `rows` line goes straight into its struct. The
+            // generic `Response` enum is tagged by a field, which makes serde
+            // buffer the whole message before decoding it a second time.
+            let response = if line.starts_with(ROWS_MESSAGE_START) {
+                Response::Rows(process::parse_message::<RowBatch>(line)?)
+            } else {
+                process::parse_message::<Response>(line)?
+            };
+            match self.check_answer(id, response)? {
+                None => continue,
+                Some(Response::Rows(batch)) => {
                     if let Err(e) = on_rows(batch.rows) {
                         return Ok(Err(e));
                     }
                 }
-                Response::ReadEnd(end) => return Ok(Ok(end)),
-                other => return Err(unexpected("rows", &other)),
+                Some(Response::ReadEnd(end)) => return Ok(Ok(end)),
+                Some(other) => return Err(unexpected("rows", &other)),
             }
         }
     }

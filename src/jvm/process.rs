@@ -229,6 +229,31 @@ impl HelperProcess {
     }
 
     async fn receive_untimed<T: DeserializeOwned>(&mut self) -> Result<T, ProcessError> {
+        self.next_protocol_line().await?;
+        parse_message(self.line.trim_ascii())
+    }
+
+    /// The next protocol line (a JSON object), within `timeout`; lines that
+    /// are not JSON are skipped and logged. The caller parses it (see
+    /// [`parse_message`]); the line is valid until the next receive.
+    pub async fn receive_line(
+        &mut self,
+        timeout: Duration,
+        what: &'static str,
+    ) -> Result<&[u8], ProcessError> {
+        match tokio::time::timeout(timeout, self.next_protocol_line()).await {
+            Ok(Ok(())) => Ok(self.line.trim_ascii()),
+            Ok(Err(e)) => Err(e),
+            Err(_) => Err(ProcessError::Timeout {
+                what,
+                after: timeout,
+                stderr_tail: self.stderr_tail(),
+            }),
+        }
+    }
+
+    /// Reads lines into `self.line` until one is a protocol line.
+    async fn next_protocol_line(&mut self) -> Result<(), ProcessError> {
         loop {
             self.read_line().await?;
             let text = self.line.trim_ascii();
@@ -242,10 +267,7 @@ impl HelperProcess {
                 );
                 continue;
             }
-            return serde_json::from_slice(text).map_err(|e| ProcessError::BadMessage {
-                start: String::from_utf8_lossy(&text[..text.len().min(120)]).into_owned(),
-                error: e.to_string(),
-            });
+            return Ok(());
         }
     }
 
@@ -313,4 +335,13 @@ impl Drop for HelperProcess {
             cleanup::unregister_group(pgid);
         }
     }
+}
+
+/// One protocol line parsed as `T`; a line that is not one is a
+/// [`ProcessError::BadMessage`] quoting its start.
+pub fn parse_message<T: DeserializeOwned>(text: &[u8]) -> Result<T, ProcessError> {
+    serde_json::from_slice(text).map_err(|e| ProcessError::BadMessage {
+        start: String::from_utf8_lossy(&text[..text.len().min(120)]).into_owned(),
+        error: e.to_string(),
+    })
 }
