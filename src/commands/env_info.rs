@@ -106,8 +106,7 @@ fn access_verdict(
     if let Some(problem) = java_problem {
         return AccessReport::blocked(format!("no usable Java: {problem}"));
     }
-    let damaged = |set: &JarSetReport| set.problems.iter().any(|p| !p.ends_with(MISSING));
-    if damaged(jar_set) || (jar_set.installed && !jar_set.verified) {
+    if jar_set.damaged > 0 {
         return AccessReport::blocked(format!(
             "the {} JAR set is damaged: {} (`pyforge jars install` replaces it)",
             jar_set.name,
@@ -115,12 +114,12 @@ fn access_verdict(
         ));
     }
     for add_on in add_ons {
-        let partly = !add_on.installed && add_on.problems.len() < add_on.files;
-        if damaged(add_on) || partly {
+        if add_on.damaged > 0 || add_on.is_partial() {
             return AccessReport::blocked(format!(
-                "the {} add-on is incomplete or damaged: {}",
+                "the {} add-on is incomplete or damaged: {} (`pyforge jars install --with {}` repairs it)",
                 add_on.name,
-                add_on.problems.join("; ")
+                add_on.problems.join("; "),
+                add_on.add_on.unwrap_or_default()
             ));
         }
     }
@@ -171,9 +170,25 @@ struct JarSetReport {
     installed: bool,
     verified: bool,
     problems: Vec<String>,
-    /// How many files the set has.
+    /// How many files the set has, are missing, and are there with other bytes.
     #[serde(skip)]
     files: usize,
+    #[serde(skip)]
+    missing: usize,
+    #[serde(skip)]
+    damaged: usize,
+}
+
+impl JarSetReport {
+    /// Some of its files are in the cache (an add-on the helper would run with).
+    fn is_present(&self) -> bool {
+        self.missing < self.files
+    }
+
+    /// Some, not all, of its files are in the cache.
+    fn is_partial(&self) -> bool {
+        self.is_present() && self.missing > 0
+    }
 }
 
 #[derive(Serialize)]
@@ -218,7 +233,7 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
             let (mut report, paths) = set_report(&add_on_cache);
             report.add_on = Some(add_on.name());
             // As the helper runs: with the add-on once any of its files is there.
-            if report.installed || !report.problems.iter().all(|p| p.ends_with(MISSING)) {
+            if report.is_present() {
                 classpath.extend(paths);
             }
             add_ons.push(report);
@@ -309,9 +324,6 @@ fn with_hint(message: &str, hint: Option<&str>) -> String {
     }
 }
 
-/// The end of a problem that says a file is not there.
-const MISSING: &str = " is missing";
-
 fn jar_set_report(
     cache: &Result<JarCache, crate::jvm::jars::JarsError>,
 ) -> (JarSetReport, Vec<PathBuf>) {
@@ -326,6 +338,8 @@ fn jar_set_report(
                 verified: false,
                 problems: vec![e.to_string()],
                 files: JarSet::ucanaccess().files.len(),
+                missing: JarSet::ucanaccess().files.len(),
+                damaged: 0,
             },
             vec![],
         ),
@@ -339,7 +353,7 @@ fn set_report(cache: &JarCache) -> (JarSetReport, Vec<PathBuf>) {
         .iter()
         .filter_map(|check| match &check.state {
             CheckState::Ok => None,
-            CheckState::Missing => Some(format!("{}{MISSING}", check.pin.file)),
+            CheckState::Missing => Some(format!("{} is missing", check.pin.file)),
             CheckState::Mismatch { sha256, .. } => Some(format!(
                 "{} has SHA-256 {sha256}, expected {}",
                 check.pin.file, check.pin.sha256
@@ -349,17 +363,23 @@ fn set_report(cache: &JarCache) -> (JarSetReport, Vec<PathBuf>) {
             }
         })
         .collect();
-    let installed = checks.iter().all(|c| c.state != CheckState::Missing);
+    let missing = checks
+        .iter()
+        .filter(|c| c.state == CheckState::Missing)
+        .count();
+    let damaged = checks.iter().filter(|c| c.state != CheckState::Ok).count() - missing;
     let classpath = checks.iter().map(|c| c.path.clone()).collect();
     (
         JarSetReport {
             add_on: None,
             name: cache.set().title(),
             dir: Some(cache.dir().to_path_buf()),
-            installed,
+            installed: missing == 0,
             verified: problems.is_empty(),
             problems,
             files: checks.len(),
+            missing,
+            damaged,
         },
         classpath,
     )
@@ -451,7 +471,7 @@ fn print_text(report: &Report, no_start: bool) {
                 add_on.name,
                 yes_no(add_on.verified)
             );
-        } else if add_on.problems.iter().all(|p| p.ends_with(MISSING)) {
+        } else if !add_on.is_present() {
             println!(
                 "add-on:      {} (`--with {name}`): not installed (optional: `pyforge jars install --with {name}`)",
                 add_on.name
@@ -459,7 +479,7 @@ fn print_text(report: &Report, no_start: bool) {
         } else {
             println!("add-on:      {} (`--with {name}`): incomplete", add_on.name);
         }
-        if add_on.installed || !add_on.problems.iter().all(|p| p.ends_with(MISSING)) {
+        if add_on.is_present() {
             for problem in &add_on.problems {
                 println!("             problem: {problem}");
             }
