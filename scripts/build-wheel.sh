@@ -53,9 +53,16 @@ scripts/fetch-jars.sh >/dev/null
 mkdir -p "$OUT"
 log "maturin build (profile $PROFILE, manylinux2014 through zig)"
 started=$(date +%s)
-built=$(PATH="$PWD/$TOOLS/bin:$PATH" "$TOOLS/bin/maturin" build --locked --profile "$PROFILE" --zig \
-    --compatibility manylinux2014 --out "$OUT" 2>&1 | tee /dev/stderr \
-    | sed -n 's/.*Built wheel to \(.*\.whl\).*/\1/p' | tail -1)
+# maturin's log goes to stderr through a file (never `tee /dev/stderr`: reopening
+# stderr by path truncates a log file the caller redirected it into).
+maturin_log=$(mktemp)
+trap 'rm -f "$maturin_log"' EXIT
+status=0
+PATH="$PWD/$TOOLS/bin:$PATH" "$TOOLS/bin/maturin" build --locked --profile "$PROFILE" --zig \
+    --compatibility manylinux2014 --out "$OUT" >"$maturin_log" 2>&1 || status=$?
+cat "$maturin_log" >&2
+[ "$status" -eq 0 ] || die "maturin build failed (exit $status)"
+built=$(sed -n 's/.*Built wheel to \(.*\.whl\).*/\1/p' "$maturin_log" | tail -1)
 [ -n "$built" ] && [ -f "$built" ] || die "maturin built no wheel"
 log "built $built in $(( $(date +%s) - started )) s"
 
