@@ -216,12 +216,7 @@ impl Helper {
             .filter(|p| p.extension().is_some_and(|e| e == "jar"))
             .collect();
         assert_eq!(add_on.len(), 2, "{add_on:?}");
-        let mut helper = Helper::spawn_with_jars(java, &[], &[], &add_on);
-        helper.send(&Request::Hello(ClientHello {
-            protocol_version: protocol::PROTOCOL_VERSION,
-            client: Some("pyforge tests".into()),
-        }));
-        helper
+        Helper::spawn_with_jars(java, &[], &[], &add_on).greeted()
     }
 
     fn spawn_with_jars(
@@ -294,12 +289,16 @@ impl Helper {
     }
 
     fn start_with(java: &Java, jvm_args: &[&str], env: &[(&str, &str)]) -> Helper {
-        let mut helper = Helper::spawn(java, jvm_args, env);
-        helper.send(&Request::Hello(ClientHello {
+        Helper::spawn(java, jvm_args, env).greeted()
+    }
+
+    /// This helper after pyforge's side of the hello.
+    fn greeted(mut self) -> Helper {
+        self.send(&Request::Hello(ClientHello {
             protocol_version: protocol::PROTOCOL_VERSION,
             client: Some("pyforge tests".into()),
         }));
-        helper
+        self
     }
 
     /// Panics with the helper's Java and the tail of its stderr.
