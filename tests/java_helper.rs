@@ -544,6 +544,37 @@ fn each_java(test: impl Fn(&Java)) {
     }
 }
 
+/// The helper computes dates from their stored bits (`AccessDates`) instead of
+/// through Jackcess' `LOCAL_DATE_TIME` mode: both must give the same
+/// LocalDateTime for every stored value, on every Java here.
+#[test]
+fn dates_from_stored_bits_equal_jackcess_own() {
+    each_java(|java| {
+        let mut parts = vec![
+            PathBuf::from(env!("PYFORGE_FIXTURES_JAR")),
+            helper_jar().to_path_buf(),
+        ];
+        parts.extend(jar_set());
+        let out = Command::new(&java.path)
+            .arg("-cp")
+            .arg(std::env::join_paths(parts).unwrap())
+            .args(["dev.pyforge.fixtures.CheckDates", "2000000"])
+            .output()
+            .expect("running CheckDates");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            java.path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("no difference"),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    });
+}
+
 // ---------------------------------------------------------------------------
 // The jar
 

@@ -16,10 +16,11 @@ use tokio::process::Command;
 use super::process::{self, HelperProcess, ProcessError};
 use super::protocol::{
     self, ClientHello, Engine, ErrorKind, HelperHello, Mirror, OpenRequest, Opened, ReadEnd,
-    ReadRequest, Request, RequestId, Response, RowBatch, SchemaRequest, TableList, TableSchema,
+    ReadRequest, Request, RequestId, Response, SchemaRequest, TableList, TableSchema,
     TablesRequest, ValueEncoding,
 };
 use super::retry::{self, RetryPolicy, Verdict};
+use super::rows::{self, Decoded, RowsTarget};
 use crate::files::{leftovers, TempPath};
 
 /// How to start a helper.
@@ -211,7 +212,7 @@ impl Helper {
     async fn answer(&mut self, id: RequestId, what: &'static str) -> Result<Response, HelperError> {
         loop {
             let response: Response = self.process.receive(self.idle_timeout, what).await?;
-            if let Some(response) = self.check_answer(id, response)? {
+            if let Some(response) = Self::check_answer(id, response)? {
                 return Ok(response);
             }
         }
@@ -219,11 +220,7 @@ impl Helper {
 
     /// `response` as the answer to request `id`: `None` for an answer to
     /// another request (logged and skipped), an `error` as `Err`.
-    fn check_answer(
-        &self,
-        id: RequestId,
-        response: Response,
-    ) -> Result<Option<Response>, HelperError> {
+    fn check_answer(id: RequestId, response: Response) -> Result<Option<Response>, HelperError> {
         match response.id() {
             Some(got) if got != id => {
                 tracing::warn!("helper answered request {got} while pyforge waited for {id}");
@@ -296,15 +293,16 @@ impl Helper {
         }
     }
 
-    /// Streams a table: `on_rows` gets each batch as it arrives (the Rust
-    /// side never holds the table). Returns the helper's closing counts.
-    pub async fn read<E>(
+    /// Streams a table into `target`, each `rows` message decoded straight
+    /// into it (the Rust side never holds the table). Returns the helper's
+    /// closing counts, or the target's reason for ending the read.
+    pub async fn read<T: RowsTarget>(
         &mut self,
         table: &str,
         batch_rows: u32,
         values: ValueEncoding,
-        mut on_rows: impl FnMut(Vec<Vec<serde_json::Value>>) -> Result<(), E>,
-    ) -> Result<Result<ReadEnd, E>, HelperError> {
+        target: &mut T,
+    ) -> Result<Result<ReadEnd, T::Error>, HelperError> {
         let id = self.id();
         self.process
             .send(&Request::Read(ReadRequest {
@@ -317,23 +315,36 @@ impl Helper {
             .await?;
         loop {
             let line = self.process.receive_line(self.idle_timeout, "rows").await?;
-            // The hot path: a `rows` line goes straight into its struct. The
+            // The hot path: a `rows` line goes straight into the target. The
             // generic `Response` enum is tagged by a field, which makes serde
             // buffer the whole message before decoding it a second time.
-            let response = if line.starts_with(ROWS_MESSAGE_START) {
-                Response::Rows(process::parse_message::<RowBatch>(line)?)
+            let decoded = if line.starts_with(ROWS_MESSAGE_START) {
+                rows::decode(line, id, target)
             } else {
-                process::parse_message::<Response>(line)?
+                match Self::check_answer(id, process::parse_message::<Response>(line)?)? {
+                    None => continue,
+                    Some(Response::Rows(batch)) => {
+                        rows::feed(batch.rows, target).map(Decoded::Rows)
+                    }
+                    Some(Response::ReadEnd(end)) => return Ok(Ok(end)),
+                    Some(other) => return Err(unexpected("rows", &other)),
+                }
             };
-            match self.check_answer(id, response)? {
-                None => continue,
-                Some(Response::Rows(batch)) => {
-                    if let Err(e) = on_rows(batch.rows) {
+            match decoded {
+                Ok(Decoded::Rows(count)) => {
+                    if let Err(e) = target.end_batch(count) {
                         return Ok(Err(e));
                     }
                 }
-                Some(Response::ReadEnd(end)) => return Ok(Ok(end)),
-                Some(other) => return Err(unexpected("rows", &other)),
+                Ok(Decoded::OtherRequest(got)) => {
+                    tracing::warn!("helper answered request {got} while pyforge waited for {id}");
+                }
+                Err(error) => {
+                    return match target.take_refusal() {
+                        Some(refusal) => Ok(Err(refusal)),
+                        None => Err(process::bad_message(line, &error).into()),
+                    };
+                }
             }
         }
     }

@@ -1,10 +1,14 @@
 //! Finding Java and reading its version.
 //!
 //! Places looked, in order: `--java PATH`, `PYFORGE_JAVA`, `$JAVA_HOME/bin/java`,
-//! then `java` on `PATH`. The first that exists is run once with
-//! `-XshowSettings:properties -version` to read its version, vendor and home,
-//! in a process group of its own, killed whole if it does not answer in time
-//! (or if pyforge is interrupted meanwhile).
+//! then `java` on `PATH`. The first that exists is identified by the
+//! `release` file of its home (`JAVA_VERSION`, `IMPLEMENTOR`), which every
+//! JDK and JRE of Java 9 and later and most builds of Java 8 ship: a
+//! conversion starts no JVM of its own before the helper's. Without one, or
+//! when asked to ([`Identify::Run`], `env-info`), it is run once with
+//! `-XshowSettings:properties -version`, in a process group of its own,
+//! killed whole if it does not answer in time (or if pyforge is interrupted
+//! meanwhile).
 //! Java 8 is the floor (the helper is Java 8 bytecode); Databricks runs 8, 17 or 21.
 
 use std::io::Read;
@@ -74,10 +78,20 @@ impl JavaError {
     }
 }
 
+/// How a Java that was found is identified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identify {
+    /// Run it: what the Java says of itself (`env-info`).
+    Run,
+    /// Read its home's `release` file, and run it only when that names no
+    /// version (a conversion: one JVM start less).
+    ReleaseFile,
+}
+
 /// Finds Java; `flag` is `--java`; `limit` bounds the wait for its version.
 /// A path given with `--java` or `PYFORGE_JAVA` must work: pyforge never
 /// falls back to another Java behind the user's back.
-pub fn find(flag: Option<&Path>, limit: Duration) -> Result<Java, JavaError> {
+pub fn find(flag: Option<&Path>, limit: Duration, identify: Identify) -> Result<Java, JavaError> {
     let mut looked = Vec::new();
     for (candidate, source, label) in candidates(flag) {
         match candidate {
@@ -87,7 +101,14 @@ pub fn find(flag: Option<&Path>, limit: Duration) -> Result<Java, JavaError> {
                     reason: "it is a directory, not the java program (…/bin/java)".into(),
                 })
             }
-            Some(path) if path.is_file() => return probe(&path, source, limit),
+            Some(path) if path.is_file() => {
+                if identify == Identify::ReleaseFile {
+                    if let Some(found) = from_release_file(&path, source) {
+                        return found;
+                    }
+                }
+                return probe(&path, source, limit);
+            }
             Some(path) => {
                 looked.push(format!("{label} ({}: not found)", path.display()));
                 if matches!(source, JavaSource::Flag | JavaSource::Variable) {
@@ -168,6 +189,49 @@ pub fn probe(path: &Path, source: JavaSource, limit: Duration) -> Result<Java, J
         vendor: property(&text, "java.vendor"),
         home: property(&text, "java.home").map(PathBuf::from),
         version,
+    })
+}
+
+/// Java at `path` as its home's `release` file describes it; `None` when
+/// there is no such file or it names no version. The home is the folder
+/// above the real `bin/java`; Java 8's `jre/bin/java` finds the JDK's file.
+fn from_release_file(path: &Path, source: JavaSource) -> Option<Result<Java, JavaError>> {
+    let home = std::fs::canonicalize(path)
+        .ok()?
+        .parent()?
+        .parent()?
+        .to_path_buf();
+    let mut places = vec![home.join("release")];
+    if home.file_name().is_some_and(|name| name == "jre") {
+        places.extend(home.parent().map(|jdk| jdk.join("release")));
+    }
+    let text = places
+        .iter()
+        .find_map(|place| std::fs::read_to_string(place).ok())?;
+    let version = release_value(&text, "JAVA_VERSION")?;
+    let major = major_version(&version)?;
+    if major < MIN_JAVA_MAJOR {
+        return Some(Err(JavaError::TooOld {
+            path: path.to_path_buf(),
+            version,
+        }));
+    }
+    Some(Ok(Java {
+        path: path.to_path_buf(),
+        source,
+        major,
+        vendor: release_value(&text, "IMPLEMENTOR"),
+        home: Some(home),
+        version,
+    }))
+}
+
+/// `NAME="value"` of a `release` file.
+fn release_value(text: &str, name: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let (key, value) = line.split_once('=')?;
+        let value = value.trim().trim_matches('"');
+        (key.trim() == name && !value.is_empty()).then(|| value.to_string())
     })
 }
 
@@ -254,6 +318,55 @@ pub fn major_version(version: &str) -> Option<u32> {
 mod tests {
     use super::*;
 
+    /// A Java home holding `release` (when given) and `bin_dir/java`.
+    fn java_home(release: Option<&str>, bin_dir: &str) -> (tempfile::TempDir, PathBuf) {
+        let home = tempfile::tempdir().unwrap();
+        if let Some(text) = release {
+            std::fs::write(home.path().join("release"), text).unwrap();
+        }
+        let bin = home.path().join(bin_dir);
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::write(bin.join("java"), "").unwrap();
+        (home, bin.join("java"))
+    }
+
+    #[test]
+    fn the_release_file_names_version_vendor_and_home() {
+        let (home, java) = java_home(
+            Some("IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"21.0.5\"\n"),
+            "bin",
+        );
+        let found = from_release_file(&java, JavaSource::JavaHome)
+            .expect("a release file")
+            .expect("new enough");
+        assert_eq!((found.version.as_str(), found.major), ("21.0.5", 21));
+        assert_eq!(found.vendor.as_deref(), Some("Eclipse Adoptium"));
+        assert_eq!(found.home, Some(home.path().canonicalize().unwrap()));
+        assert_eq!(found.path, java);
+    }
+
+    #[test]
+    fn java_8_s_jre_finds_the_jdk_s_release_file_and_older_is_refused() {
+        let (_home, java) = java_home(Some("JAVA_VERSION=\"1.8.0_392\"\n"), "jre/bin");
+        let found = from_release_file(&java, JavaSource::Path).unwrap().unwrap();
+        assert_eq!(found.major, 8);
+        assert!(found.home.unwrap().ends_with("jre"));
+
+        let (_home, java) = java_home(Some("JAVA_VERSION=\"1.7.0_80\"\n"), "bin");
+        assert!(matches!(
+            from_release_file(&java, JavaSource::Path),
+            Some(Err(JavaError::TooOld { .. }))
+        ));
+    }
+
+    #[test]
+    fn without_a_release_file_or_a_version_in_it_java_is_run() {
+        let (_home, java) = java_home(None, "bin");
+        assert!(from_release_file(&java, JavaSource::Path).is_none());
+        let (_home, java) = java_home(Some("IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"\"\n"), "bin");
+        assert!(from_release_file(&java, JavaSource::Path).is_none());
+    }
+
     #[test]
     fn major_versions_of_every_form() {
         assert_eq!(major_version("1.8.0_392"), Some(8));
@@ -282,8 +395,11 @@ mod tests {
     #[test]
     fn the_java_on_this_machine_answers() {
         // Every machine that builds pyforge has a JDK (build.rs compiles the helper).
-        let java = find(None, Duration::from_secs(60)).expect("a Java is installed");
+        let java = find(None, Duration::from_secs(60), Identify::Run).expect("a Java is installed");
         assert!(java.major >= MIN_JAVA_MAJOR, "{java:?}");
+        // Its release file, where it has one, says what the running Java says.
+        let read = find(None, Duration::from_secs(60), Identify::ReleaseFile).expect("found");
+        assert_eq!((read.version, read.major), (java.version, java.major));
     }
 
     fn script(dir: &Path, body: &str) -> PathBuf {
@@ -344,7 +460,7 @@ mod tests {
                 .ends_with("it printed no Java version (exit code 1)"),
             "{error}"
         );
-        let error = find(Some(dir.path()), Duration::from_secs(10)).unwrap_err();
+        let error = find(Some(dir.path()), Duration::from_secs(10), Identify::Run).unwrap_err();
         assert!(error.to_string().contains("is a directory"), "{error}");
     }
 

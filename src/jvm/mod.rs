@@ -15,4 +15,5 @@ pub mod process;
 pub mod protocol;
 #[allow(dead_code)]
 pub mod retry;
+pub mod rows;
 pub mod setup;

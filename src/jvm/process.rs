@@ -340,8 +340,13 @@ impl Drop for HelperProcess {
 /// One protocol line parsed as `T`; a line that is not one is a
 /// [`ProcessError::BadMessage`] quoting its start.
 pub fn parse_message<T: DeserializeOwned>(text: &[u8]) -> Result<T, ProcessError> {
-    serde_json::from_slice(text).map_err(|e| ProcessError::BadMessage {
+    serde_json::from_slice(text).map_err(|e| bad_message(text, &e))
+}
+
+/// The protocol line `text` that failed to parse with `error`.
+pub fn bad_message(text: &[u8], error: &serde_json::Error) -> ProcessError {
+    ProcessError::BadMessage {
         start: String::from_utf8_lossy(&text[..text.len().min(120)]).into_owned(),
-        error: e.to_string(),
-    })
+        error: error.to_string(),
+    }
 }

@@ -90,7 +90,11 @@ impl JvmSettings {
     /// The helper configuration; installs the JAR set first when it is
     /// missing (unless offline), reporting download progress to `progress`.
     pub fn helper_config(&self, progress: &dyn Progress) -> Result<HelperConfig, SetupError> {
-        let java = java::find(self.java.as_deref(), self.java_probe_timeout())?;
+        let java = java::find(
+            self.java.as_deref(),
+            self.java_probe_timeout(),
+            java::Identify::ReleaseFile,
+        )?;
         let cache = JarCache::ucanaccess(self.jars_dir.as_deref())?;
         let set = match cache.verified_classpath() {
             Ok(set) => set,

@@ -8,6 +8,7 @@
 //! `types` each column into an Arrow type); `describe` (for `info`) reads
 //! metadata only. `format` puts all of it behind the format interface.
 
+mod cell;
 mod describe;
 mod format;
 mod metadata_cache;
@@ -33,7 +34,7 @@ pub const FORMAT: FormatEntry = FormatEntry {
     layout: OutputLayout::Directory(TableFiles::TableName),
     text_by_default: false,
     needs_local_copy: true,
-    reader: Some(&format::Access),
+    reader: &format::Access,
 };
 
 /// What to read from a database and how.

@@ -10,11 +10,15 @@ use std::sync::Arc;
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, Schema, SchemaRef};
 
-use super::types::{self, ColumnBuilder};
+use serde::Deserializer;
+
+use super::cell;
+use super::types::{self, ColumnBuilder, ValueError};
 use super::AccessError;
 use crate::formats::TableSink;
 use crate::jvm::helper::{Helper, HelperError};
 use crate::jvm::protocol::{ErrorKind, TableSchema, ValueEncoding, ValueType};
+use crate::jvm::rows::RowsTarget;
 use crate::progress::Progress;
 
 /// Rows per `rows` message asked of the helper.
@@ -81,60 +85,29 @@ pub(super) async fn read_table(
     sink: &mut dyn TableSink,
     progress: &dyn Progress,
 ) -> Result<Result<TableRead, RowsFailure>, HelperError> {
-    let table = schema.table.clone();
     let encoding = encoding_for(schema, arrow_schema);
-    let mut builders: Vec<ColumnBuilder> = arrow_schema
-        .fields()
-        .iter()
-        .map(|f| ColumnBuilder::new(f.data_type(), encoding))
-        .collect();
-    let names: Vec<&str> = arrow_schema
-        .fields()
-        .iter()
-        .map(|f| f.name().as_str())
-        .collect();
-    let mut pending = 0usize;
-    let mut rows = 0u64;
-    progress.start_rows(&table, schema.row_count);
-
-    let flush =
-        |builders: &mut Vec<ColumnBuilder>, sink: &mut dyn TableSink| -> Result<(), RowsFailure> {
-            let arrays = builders.iter_mut().map(ColumnBuilder::finish).collect();
-            let batch = RecordBatch::try_new(arrow_schema.clone(), arrays)
-                .expect("builders match the schema");
-            sink.write(batch).map_err(|_| RowsFailure::Stopped)
-        };
-    let value_failure = |source| {
-        RowsFailure::Value(AccessError::Value {
-            table: table.clone(),
-            source,
-        })
+    progress.start_rows(&schema.table, schema.row_count);
+    let mut batches = Batches {
+        table: &schema.table,
+        arrow_schema,
+        builders: arrow_schema
+            .fields()
+            .iter()
+            .map(|f| ColumnBuilder::new(f.data_type(), encoding))
+            .collect(),
+        names: arrow_schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect(),
+        refusal: None,
+        pending: 0,
+        rows: 0,
+        sink,
+        progress,
     };
-
     let read = helper
-        .read(&table, READ_BATCH_ROWS, encoding, |batch| {
-            let count = batch.len();
-            for row in batch {
-                for ((builder, value), name) in builders.iter_mut().zip(&row).zip(&names) {
-                    builder.append(value, name).map_err(value_failure)?;
-                }
-                // A short row (never sent by a correct helper) still gets
-                // nulls so the columns stay aligned.
-                for builder in builders.iter_mut().skip(row.len()) {
-                    builder
-                        .append(&serde_json::Value::Null, "")
-                        .map_err(value_failure)?;
-                }
-            }
-            pending += count;
-            rows += count as u64;
-            progress.advance(count as u64);
-            if pending >= SINK_BATCH_ROWS {
-                flush(&mut builders, &mut *sink)?;
-                pending = 0;
-            }
-            Ok(())
-        })
+        .read(&schema.table, READ_BATCH_ROWS, encoding, &mut batches)
         .await;
     let damage = match read {
         Ok(Ok(_end)) => None,
@@ -145,10 +118,71 @@ pub(super) async fn read_table(
         }) => Some(message),
         Err(other) => return Err(other),
     };
-    if pending > 0 {
-        if let Err(failure) = flush(&mut builders, sink) {
+    if batches.pending > 0 {
+        if let Err(failure) = batches.flush() {
             return Ok(Err(failure));
         }
     }
-    Ok(Ok(TableRead { rows, damage }))
+    Ok(Ok(TableRead {
+        rows: batches.rows,
+        damage,
+    }))
+}
+
+/// The rows of one table on their way into the sink: decoded value by value
+/// into the column builders, pushed as a batch every [`SINK_BATCH_ROWS`].
+struct Batches<'a> {
+    table: &'a str,
+    arrow_schema: &'a SchemaRef,
+    builders: Vec<ColumnBuilder>,
+    names: Vec<String>,
+    /// Why the last row was refused, while the helper's read unwinds.
+    refusal: Option<ValueError>,
+    /// Rows in the builders, not yet pushed.
+    pending: usize,
+    /// Rows decoded in all.
+    rows: u64,
+    sink: &'a mut dyn TableSink,
+    progress: &'a dyn Progress,
+}
+
+impl Batches<'_> {
+    fn flush(&mut self) -> Result<(), RowsFailure> {
+        let arrays = self
+            .builders
+            .iter_mut()
+            .map(ColumnBuilder::finish)
+            .collect();
+        let batch = RecordBatch::try_new(self.arrow_schema.clone(), arrays)
+            .expect("builders match the schema");
+        self.pending = 0;
+        self.sink.write(batch).map_err(|_| RowsFailure::Stopped)
+    }
+}
+
+impl RowsTarget for Batches<'_> {
+    type Error = RowsFailure;
+
+    fn decode_row<'de, D: Deserializer<'de>>(&mut self, row: D) -> Result<(), D::Error> {
+        cell::decode_row(row, &mut self.builders, &self.names, &mut self.refusal)
+    }
+
+    fn end_batch(&mut self, rows: usize) -> Result<(), RowsFailure> {
+        self.pending += rows;
+        self.rows += rows as u64;
+        self.progress.advance(rows as u64);
+        if self.pending >= SINK_BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn take_refusal(&mut self) -> Option<RowsFailure> {
+        self.refusal.take().map(|source| {
+            RowsFailure::Value(AccessError::Value {
+                table: self.table.to_string(),
+                source,
+            })
+        })
+    }
 }

@@ -13,8 +13,8 @@ use arrow_array::builder::{
 use arrow_array::ArrayRef;
 use arrow_schema::{DataType, Field, TimeUnit};
 use base64::Engine as _;
-use serde_json::Value;
 
+use super::cell::Cell;
 use crate::jvm::protocol::{Column, ValueEncoding, ValueType};
 
 /// Access' largest Decimal precision; used when the helper gives none.
@@ -104,87 +104,84 @@ impl ColumnBuilder {
     }
 
     /// Appends one protocol value (`null` is a null of every type).
-    pub fn append(&mut self, value: &Value, column: &str) -> Result<(), ValueError> {
-        let bad = |expected: &'static str| ValueError {
+    pub fn append(&mut self, value: Cell<'_>, column: &str) -> Result<(), ValueError> {
+        let bad = |value: &Cell<'_>, expected: &'static str| ValueError {
             column: column.to_string(),
             value: truncated(value),
             expected,
         };
-        if value.is_null() {
-            self.append_null();
-            return Ok(());
-        }
-        match self {
-            ColumnBuilder::Boolean(b) => {
-                b.append_value(value.as_bool().ok_or_else(|| bad("a boolean"))?)
-            }
-            ColumnBuilder::UInt8(b) => b.append_value(
+        match (self, value) {
+            (builder, Cell::Null) => builder.append_null(),
+            (ColumnBuilder::Boolean(b), Cell::Bool(v)) => b.append_value(v),
+            (ColumnBuilder::UInt8(b), value) => b.append_value(
                 value
-                    .as_u64()
+                    .as_i64()
                     .and_then(|v| u8::try_from(v).ok())
-                    .ok_or_else(|| bad("a byte"))?,
+                    .ok_or_else(|| bad(&value, "a byte"))?,
             ),
-            ColumnBuilder::Int16(b) => b.append_value(
+            (ColumnBuilder::Int16(b), value) => b.append_value(
                 value
                     .as_i64()
                     .and_then(|v| i16::try_from(v).ok())
-                    .ok_or_else(|| bad("a 16-bit integer"))?,
+                    .ok_or_else(|| bad(&value, "a 16-bit integer"))?,
             ),
-            ColumnBuilder::Int32(b) => b.append_value(
+            (ColumnBuilder::Int32(b), value) => b.append_value(
                 value
                     .as_i64()
                     .and_then(|v| i32::try_from(v).ok())
-                    .ok_or_else(|| bad("a 32-bit integer"))?,
+                    .ok_or_else(|| bad(&value, "a 32-bit integer"))?,
             ),
-            ColumnBuilder::Int64(b) => {
-                b.append_value(value.as_i64().ok_or_else(|| bad("a 64-bit integer"))?)
-            }
-            ColumnBuilder::Float32(b, true) => b.append_value(f32::from_bits(
+            (ColumnBuilder::Int64(b), value) => b.append_value(
+                value
+                    .as_i64()
+                    .ok_or_else(|| bad(&value, "a 64-bit integer"))?,
+            ),
+            (ColumnBuilder::Float32(b, true), value) => b.append_value(f32::from_bits(
                 value
                     .as_i64()
                     .and_then(|v| i32::try_from(v).ok())
-                    .ok_or_else(|| bad("float bits"))? as u32,
+                    .ok_or_else(|| bad(&value, "float bits"))? as u32,
             )),
-            ColumnBuilder::Float32(b, false) => {
-                b.append_value(float(value).ok_or_else(|| bad("a number"))? as f32)
+            (ColumnBuilder::Float32(b, false), value) => {
+                b.append_value(float(&value).ok_or_else(|| bad(&value, "a number"))? as f32)
             }
-            ColumnBuilder::Float64(b, true) => b.append_value(f64::from_bits(
-                value.as_i64().ok_or_else(|| bad("double bits"))? as u64,
+            (ColumnBuilder::Float64(b, true), value) => b.append_value(f64::from_bits(
+                value.as_i64().ok_or_else(|| bad(&value, "double bits"))? as u64,
             )),
-            ColumnBuilder::Float64(b, false) => {
-                b.append_value(float(value).ok_or_else(|| bad("a number"))?)
+            (ColumnBuilder::Float64(b, false), value) => {
+                b.append_value(float(&value).ok_or_else(|| bad(&value, "a number"))?)
             }
             // Text, or (compact) the unscaled value as an integer.
-            ColumnBuilder::Decimal(b, _, scale) => b.append_value(
-                match value {
-                    Value::Number(n) => n.as_i64().map(i128::from),
-                    _ => value.as_str().and_then(|text| parse_decimal(text, *scale)),
+            (ColumnBuilder::Decimal(b, _, scale), value) => b.append_value(
+                match &value {
+                    Cell::Str(text) => parse_decimal(text, *scale),
+                    number => number.as_i64().map(i128::from),
                 }
-                .ok_or_else(|| bad("a decimal"))?,
+                .ok_or_else(|| bad(&value, "a decimal"))?,
             ),
             // ISO text, or (compact) microseconds since 1970 as an integer.
-            ColumnBuilder::Timestamp(b) => b.append_value(
-                match value {
-                    Value::Number(n) => n.as_i64(),
-                    _ => value.as_str().and_then(parse_timestamp),
+            (ColumnBuilder::Timestamp(b), value) => b.append_value(
+                match &value {
+                    Cell::Str(text) => parse_timestamp(text),
+                    number => number.as_i64(),
                 }
-                .ok_or_else(|| bad("a date-time"))?,
+                .ok_or_else(|| bad(&value, "a date-time"))?,
             ),
-            ColumnBuilder::Utf8(b) => match value {
-                Value::String(text) => b.append_value(text),
-                other => b.append_value(other.to_string()),
-            },
-            ColumnBuilder::Binary(b) => b.append_value(
+            (ColumnBuilder::Utf8(b), Cell::Str(text)) => b.append_value(text),
+            (ColumnBuilder::Utf8(b), other) => b.append_value(other.to_string()),
+            (ColumnBuilder::Binary(b), value) => b.append_value(
                 value
                     .as_str()
                     .and_then(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
-                    .ok_or_else(|| bad("base64 bytes"))?,
+                    .ok_or_else(|| bad(&value, "base64 bytes"))?,
             ),
+            (ColumnBuilder::Boolean(_), value) => return Err(bad(&value, "a boolean")),
         }
         Ok(())
     }
 
-    fn append_null(&mut self) {
+    /// Appends a null.
+    pub fn append_null(&mut self) {
         match self {
             ColumnBuilder::Boolean(b) => b.append_null(),
             ColumnBuilder::UInt8(b) => b.append_null(),
@@ -222,7 +219,7 @@ impl ColumnBuilder {
     }
 }
 
-fn truncated(value: &Value) -> String {
+fn truncated(value: &Cell<'_>) -> String {
     let text = value.to_string();
     match text.char_indices().nth(60) {
         Some((i, _)) => format!("{}...", &text[..i]),
@@ -230,16 +227,13 @@ fn truncated(value: &Value) -> String {
     }
 }
 
-fn float(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => match s.as_str() {
-            "NaN" => Some(f64::NAN),
-            "Infinity" => Some(f64::INFINITY),
-            "-Infinity" => Some(f64::NEG_INFINITY),
-            _ => None,
-        },
-        _ => None,
+fn float(value: &Cell<'_>) -> Option<f64> {
+    match value.as_str() {
+        Some("NaN") => Some(f64::NAN),
+        Some("Infinity") => Some(f64::INFINITY),
+        Some("-Infinity") => Some(f64::NEG_INFINITY),
+        Some(_) => None,
+        None => value.as_f64(),
     }
 }
 

@@ -8,6 +8,30 @@ use std::time::Duration;
 use super::*;
 use crate::jvm::retry::Recoverable;
 
+/// Counts the values of each row read.
+#[derive(Default)]
+struct RowLengths {
+    lengths: Vec<usize>,
+}
+
+impl RowsTarget for RowLengths {
+    type Error = ();
+
+    fn decode_row<'de, D: serde::Deserializer<'de>>(&mut self, row: D) -> Result<(), D::Error> {
+        let values = <Vec<serde::de::IgnoredAny> as serde::Deserialize>::deserialize(row)?;
+        self.lengths.push(values.len());
+        Ok(())
+    }
+
+    fn end_batch(&mut self, _rows: usize) -> Result<(), ()> {
+        Ok(())
+    }
+
+    fn take_refusal(&mut self) -> Option<()> {
+        None
+    }
+}
+
 fn config(program: PathBuf, program_args: Vec<String>, classpath: Vec<PathBuf>) -> HelperConfig {
     HelperConfig {
         program,
@@ -24,8 +48,12 @@ fn config(program: PathBuf, program_args: Vec<String>, classpath: Vec<PathBuf>) 
 /// The real helper: this machine's Java, the embedded jar, the JAR set the
 /// build compiled against.
 fn real_config(cache: &Path) -> HelperConfig {
-    let java = crate::jvm::java::find(None, std::time::Duration::from_secs(60))
-        .expect("a Java is installed");
+    let java = crate::jvm::java::find(
+        None,
+        std::time::Duration::from_secs(60),
+        crate::jvm::java::Identify::Run,
+    )
+    .expect("a Java is installed");
     let jar = crate::jvm::helper_jar::install(cache).expect("helper jar installs");
     let set = Path::new(env!("PYFORGE_BUILD_JARS_DIR"));
     let mut classpath = vec![jar];
@@ -128,19 +156,14 @@ async fn real_helper_lists_schemas_and_streams_rows() {
     assert!(!tables.tables.is_empty());
     for table in &tables.tables {
         let schema = helper.schema(&table.name).await.expect("schema");
-        let mut rows = 0u64;
+        let mut rows = RowLengths::default();
         let end = helper
-            .read(&table.name, 100, ValueEncoding::Text, |batch| {
-                for row in &batch {
-                    assert_eq!(row.len(), schema.columns.len());
-                }
-                rows += batch.len() as u64;
-                Ok::<(), ()>(())
-            })
+            .read(&table.name, 100, ValueEncoding::Text, &mut rows)
             .await
             .expect("read")
-            .expect("no callback error");
-        assert_eq!(end.rows_sent, rows);
+            .expect("no target error");
+        assert!(rows.lengths.iter().all(|&n| n == schema.columns.len()));
+        assert_eq!(end.rows_sent, rows.lengths.len() as u64);
         assert_eq!(end.row_count, schema.row_count);
     }
     helper.finish().await;
@@ -156,15 +179,12 @@ async fn a_helper_dying_mid_stream_is_a_recoverable_process_error() {
          sys.stderr.write('java.lang.InternalError: boom\\n'); sys.stderr.flush()\nsys.exit(1)",
     );
     let mut helper = Helper::start(&config).await.expect("handshake");
-    let mut seen = 0;
+    let mut seen = RowLengths::default();
     let error = helper
-        .read("t", 10, ValueEncoding::Text, |batch| {
-            seen += batch.len();
-            Ok::<(), ()>(())
-        })
+        .read("t", 10, ValueEncoding::Text, &mut seen)
         .await
         .expect_err("the helper died");
-    assert_eq!(seen, 2);
+    assert_eq!(seen.lengths, [1, 1]);
     let HelperError::Process(ProcessError::Died {
         status,
         stderr_tail,

@@ -40,9 +40,9 @@ interface Engine {
 
     /**
      * Rows of one table. {@link #next} returns the values in canonical Java types: Boolean,
-     * Integer, Long, Float, Double, String (decimals already at the column's scale, GUIDs
-     * canonical, complex values as JSON text), java.time.LocalDateTime and byte[]; null for SQL
-     * NULL.
+     * integers as Short, Integer or Long (bytes unsigned), Float, Double, BigDecimal (at the
+     * column's scale), String (GUIDs canonical, complex values as JSON text),
+     * java.time.LocalDateTime and byte[]; null for SQL NULL.
      */
     interface RowSource extends AutoCloseable {
         List<ColumnInfo> columns();

@@ -6,113 +6,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The helper's JSON, by hand: string escaping for what it writes and a small parser for the
- * requests it reads. No JSON library is on the classpath, and the protocol needs little.
+ * A small JSON parser for the requests the helper reads (what it writes goes through {@link
+ * JsonOut}). No JSON library is on the classpath, and the protocol needs little.
  *
- * <p>Writing: strings escape {@code "}, {@code \} and every control character below U+0020;
- * valid surrogate pairs pass through (the UTF-8 encoder writes them as one four-byte character);
- * a lone surrogate, which no UTF-8 reader accepts, becomes U+FFFD.
- *
- * <p>Reading: objects become {@link LinkedHashMap}, arrays {@link ArrayList}, integers {@link
+ * <p>Objects become {@link LinkedHashMap}, arrays {@link ArrayList}, integers {@link
  * Long} (or {@link Double} when they do not fit or have a fraction or exponent), strings, booleans
  * and {@code null}.
  */
 final class Json {
     private Json() {}
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-    /** Appends {@code s} as a JSON string literal, quotes included. */
-    static void string(StringBuilder out, String s) {
-        out.append('"');
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"':
-                    out.append("\\\"");
-                    break;
-                case '\\':
-                    out.append("\\\\");
-                    break;
-                case '\n':
-                    out.append("\\n");
-                    break;
-                case '\r':
-                    out.append("\\r");
-                    break;
-                case '\t':
-                    out.append("\\t");
-                    break;
-                case '\b':
-                    out.append("\\b");
-                    break;
-                case '\f':
-                    out.append("\\f");
-                    break;
-                default:
-                    if (c < 0x20) {
-                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-                    } else if (Character.isHighSurrogate(c)) {
-                        if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                            out.append(c).append(s.charAt(i + 1));
-                            i++;
-                        } else {
-                            out.append('\uFFFD');
-                        }
-                    } else if (Character.isLowSurrogate(c)) {
-                        out.append('\uFFFD');
-                    } else {
-                        out.append(c);
-                    }
-            }
-        }
-        out.append('"');
-    }
-
-    /** Appends {@code s} as a JSON string literal, or {@code null}. */
-    static void stringOrNull(StringBuilder out, String s) {
-        if (s == null) {
-            out.append("null");
-        } else {
-            string(out, s);
-        }
-    }
-
-    /** Appends {@code ,"name":} (the comma only when {@code comma}). */
-    static void key(StringBuilder out, String name, boolean comma) {
-        if (comma) {
-            out.append(',');
-        }
-        string(out, name);
-        out.append(':');
-    }
-
-    /**
-     * A float as the protocol writes it: a JSON number, or the strings {@code "NaN"}, {@code
-     * "Infinity"}, {@code "-Infinity"}. {@link Float#toString} gives enough digits to read the
-     * same float back.
-     */
-    static void float32(StringBuilder out, float f) {
-        if (Float.isNaN(f)) {
-            out.append("\"NaN\"");
-        } else if (Float.isInfinite(f)) {
-            out.append(f > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-        } else {
-            out.append(Float.toString(f));
-        }
-    }
-
-    /** A double as {@link #float32} writes a float. */
-    static void float64(StringBuilder out, double d) {
-        if (Double.isNaN(d)) {
-            out.append("\"NaN\"");
-        } else if (Double.isInfinite(d)) {
-            out.append(d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
-        } else {
-            out.append(Double.toString(d));
-        }
-    }
 
     /** Parses one JSON document; trailing non-space text is an error. */
     static Object parse(String text) throws ParseException {

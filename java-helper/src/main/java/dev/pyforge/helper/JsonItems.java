@@ -1,7 +1,7 @@
 package dev.pyforge.helper;
 
 /**
- * Writes the separators of one JSON array or object into a {@link StringBuilder}: the opening
+ * Writes the separators of one JSON array or object into a {@link JsonOut}: the opening
  * bracket, a comma before every item but the first, the closing bracket. Lists whose length is
  * only known while writing them use it instead of keeping a "first" flag by hand.
  *
@@ -9,28 +9,28 @@ package dev.pyforge.helper;
  * commas by index, without an object per row.
  */
 final class JsonItems {
-    private final StringBuilder out;
+    private final JsonOut out;
     private final char close;
     private boolean empty = true;
 
-    private JsonItems(StringBuilder out, char open, char close) {
+    private JsonItems(JsonOut out, char open, char close) {
         this.out = out;
         this.close = close;
         out.append(open);
     }
 
     /** Opens an array: {@code [}. */
-    static JsonItems array(StringBuilder out) {
+    static JsonItems array(JsonOut out) {
         return new JsonItems(out, '[', ']');
     }
 
     /** Opens an object: <code>{</code>. */
-    static JsonItems object(StringBuilder out) {
+    static JsonItems object(JsonOut out) {
         return new JsonItems(out, '{', '}');
     }
 
     /** Starts the next array element; returns the builder to write it into. */
-    StringBuilder next() {
+    JsonOut next() {
         if (empty) {
             empty = false;
         } else {
@@ -40,8 +40,8 @@ final class JsonItems {
     }
 
     /** Starts the next object member, {@code "name":} included; returns the builder. */
-    StringBuilder key(String name) {
-        Json.key(out, name, !empty);
+    JsonOut key(String name) {
+        out.key(name, !empty);
         empty = false;
         return out;
     }

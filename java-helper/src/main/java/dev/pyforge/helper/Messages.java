@@ -18,71 +18,71 @@ final class Messages {
     static final int PROTOCOL_VERSION = 1;
 
     /** The helper's hello, sent first: versions, the JAR-set libraries found, features. */
-    static StringBuilder hello(
+    static JsonOut hello(
             String helperVersion,
             String javaVersion,
             String javaVendor,
             List<Versions.Library> libraries,
             List<String> features) {
-        StringBuilder sb = new StringBuilder(512);
+        JsonOut sb = new JsonOut(512);
         sb.append("{\"type\":\"hello\"");
-        Json.key(sb, "protocol_version", true);
+        sb.key("protocol_version", true);
         sb.append(PROTOCOL_VERSION);
-        Json.key(sb, "helper_version", true);
-        Json.string(sb, helperVersion);
-        Json.key(sb, "java_version", true);
-        Json.stringOrNull(sb, javaVersion);
-        Json.key(sb, "java_vendor", true);
-        Json.stringOrNull(sb, javaVendor);
-        Json.key(sb, "jars", true);
+        sb.key("helper_version", true);
+        sb.string(helperVersion);
+        sb.key("java_version", true);
+        sb.stringOrNull(javaVersion);
+        sb.key("java_vendor", true);
+        sb.stringOrNull(javaVendor);
+        sb.key("jars", true);
         JsonItems jars = JsonItems.array(sb);
         for (Versions.Library lib : libraries) {
             jars.next().append('{');
-            Json.key(sb, "name", false);
-            Json.string(sb, lib.name);
-            Json.key(sb, "version", true);
-            Json.stringOrNull(sb, lib.version);
-            Json.key(sb, "file", true);
-            Json.stringOrNull(sb, lib.file);
+            sb.key("name", false);
+            sb.string(lib.name);
+            sb.key("version", true);
+            sb.stringOrNull(lib.version);
+            sb.key("file", true);
+            sb.stringOrNull(lib.file);
             sb.append('}');
         }
         jars.end();
-        Json.key(sb, "features", true);
+        sb.key("features", true);
         strings(sb, features);
         return sb.append('}');
     }
 
     /** The answer to {@code open}: the engine that opened the file and what it found. */
-    static StringBuilder opened(long id, String engine, OpenInfo info) {
-        StringBuilder sb = start("opened", id);
-        Json.key(sb, "engine", true);
-        Json.string(sb, engine);
-        Json.key(sb, "file_format", true);
-        Json.stringOrNull(sb, info.fileFormat);
-        Json.key(sb, "charset", true);
-        Json.stringOrNull(sb, info.charset);
-        Json.key(sb, "password_protected", true);
+    static JsonOut opened(long id, String engine, OpenInfo info) {
+        JsonOut sb = start("opened", id);
+        sb.key("engine", true);
+        sb.string(engine);
+        sb.key("file_format", true);
+        sb.stringOrNull(info.fileFormat);
+        sb.key("charset", true);
+        sb.stringOrNull(info.charset);
+        sb.key("password_protected", true);
         sb.append(info.passwordProtected);
         return sb.append('}');
     }
 
     /** The answer to {@code tables}; link fields only for linked tables. */
-    static StringBuilder tables(long id, List<TableInfo> tables) {
-        StringBuilder sb = start("tables", id);
-        Json.key(sb, "tables", true);
+    static JsonOut tables(long id, List<TableInfo> tables) {
+        JsonOut sb = start("tables", id);
+        sb.key("tables", true);
         JsonItems items = JsonItems.array(sb);
         for (TableInfo t : tables) {
             items.next().append('{');
-            Json.key(sb, "name", false);
-            Json.string(sb, t.name);
-            Json.key(sb, "kind", true);
-            Json.string(sb, t.kind);
+            sb.key("name", false);
+            sb.string(t.name);
+            sb.key("kind", true);
+            sb.string(t.kind);
             if (t.linkedDb != null || TableInfo.LINKED.equals(t.kind)) {
-                Json.key(sb, "linked_db", true);
-                Json.stringOrNull(sb, t.linkedDb);
-                Json.key(sb, "linked_table", true);
-                Json.stringOrNull(sb, t.linkedTable);
-                Json.key(sb, "target_missing", true);
+                sb.key("linked_db", true);
+                sb.stringOrNull(t.linkedDb);
+                sb.key("linked_table", true);
+                sb.stringOrNull(t.linkedTable);
+                sb.key("target_missing", true);
                 sb.append(Boolean.TRUE.equals(t.targetMissing));
             }
             sb.append('}');
@@ -92,13 +92,13 @@ final class Messages {
     }
 
     /** The answer to {@code schema}: the table's stated row count and its columns. */
-    static StringBuilder schema(long id, Engine.TableSchema s) {
-        StringBuilder sb = start("schema", id);
-        Json.key(sb, "table", true);
-        Json.string(sb, s.name);
-        Json.key(sb, "row_count", true);
+    static JsonOut schema(long id, Engine.TableSchema s) {
+        JsonOut sb = start("schema", id);
+        sb.key("table", true);
+        sb.string(s.name);
+        sb.key("row_count", true);
         sb.append(s.rowCount);
-        Json.key(sb, "columns", true);
+        sb.key("columns", true);
         JsonItems items = JsonItems.array(sb);
         for (ColumnInfo c : s.columns) {
             column(items.next(), c);
@@ -108,37 +108,37 @@ final class Messages {
     }
 
     /** One column of a {@code schema} answer; unknown optional fields are left out. */
-    private static void column(StringBuilder sb, ColumnInfo c) {
+    private static void column(JsonOut sb, ColumnInfo c) {
         sb.append('{');
-        Json.key(sb, "name", false);
-        Json.string(sb, c.name);
-        Json.key(sb, "access_type", true);
-        Json.string(sb, c.accessType);
-        Json.key(sb, "sql_type", true);
-        Json.stringOrNull(sb, c.sqlType);
-        Json.key(sb, "value_type", true);
-        Json.string(sb, c.valueType.wire);
+        sb.key("name", false);
+        sb.string(c.name);
+        sb.key("access_type", true);
+        sb.string(c.accessType);
+        sb.key("sql_type", true);
+        sb.stringOrNull(c.sqlType);
+        sb.key("value_type", true);
+        sb.string(c.valueType.wire);
         optionalInt(sb, "size", c.size);
         optionalInt(sb, "precision", c.precision);
         optionalInt(sb, "scale", c.scale);
         if (c.nullable != null) {
-            Json.key(sb, "nullable", true);
+            sb.key("nullable", true);
             sb.append(c.nullable.booleanValue());
         }
-        Json.key(sb, "auto_number", true);
+        sb.key("auto_number", true);
         sb.append(c.autoNumber);
-        Json.key(sb, "calculated", true);
+        sb.key("calculated", true);
         sb.append(c.calculated);
         if (c.complexType != null) {
-            Json.key(sb, "complex_type", true);
-            Json.string(sb, c.complexType);
+            sb.key("complex_type", true);
+            sb.string(c.complexType);
         }
         sb.append('}');
     }
 
-    private static void optionalInt(StringBuilder sb, String key, Integer value) {
+    private static void optionalInt(JsonOut sb, String key, Integer value) {
         if (value != null) {
-            Json.key(sb, key, true);
+            sb.key(key, true);
             sb.append(value.intValue());
         }
     }
@@ -147,35 +147,35 @@ final class Messages {
      * Starts a {@code rows} message in {@code sb}, which is cleared first (the read reuses one
      * builder for all its batches). The rows follow, each a JSON array, separated by commas.
      */
-    static void rowsStart(StringBuilder sb, long id) {
-        sb.setLength(0);
+    static void rowsStart(JsonOut sb, long id) {
+        sb.clear();
         sb.append("{\"type\":\"rows\",\"id\":").append(id).append(",\"rows\":[");
     }
 
     /** Ends the {@code rows} message that {@link #rowsStart} began. */
-    static void rowsEnd(StringBuilder sb) {
+    static void rowsEnd(JsonOut sb) {
         sb.append("]}");
     }
 
     /** The end of a read: rows sent, the row count the file states, whether it was cancelled. */
-    static StringBuilder readEnd(long id, long rowsSent, long rowCount, boolean cancelled) {
-        StringBuilder sb = start("read_end", id);
-        Json.key(sb, "rows_sent", true);
+    static JsonOut readEnd(long id, long rowsSent, long rowCount, boolean cancelled) {
+        JsonOut sb = start("read_end", id);
+        sb.key("rows_sent", true);
         sb.append(rowsSent);
-        Json.key(sb, "row_count", true);
+        sb.key("row_count", true);
         sb.append(rowCount);
-        Json.key(sb, "cancelled", true);
+        sb.key("cancelled", true);
         sb.append(cancelled);
         return sb.append('}');
     }
 
     /** The answer to {@code close}. */
-    static StringBuilder closed(long id) {
+    static JsonOut closed(long id) {
         return start("closed", id).append('}');
     }
 
     /** The answer to {@code bye}, the helper's last message. */
-    static StringBuilder bye(long id) {
+    static JsonOut bye(long id) {
         return start("bye", id).append('}');
     }
 
@@ -183,17 +183,22 @@ final class Messages {
      * An error: its kind, its message (the kind when there is none) and, when {@code t} is
      * given, the class names of it and its causes. {@code id} is null when the request had none.
      */
-    static StringBuilder error(Long id, String kind, String message, Throwable t) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append("{\"type\":\"error\",\"id\":").append(id == null ? "null" : id.toString());
-        Json.key(sb, "kind", true);
-        Json.string(sb, kind);
-        Json.key(sb, "message", true);
-        Json.string(sb, message == null ? kind : message);
+    static JsonOut error(Long id, String kind, String message, Throwable t) {
+        JsonOut sb = new JsonOut(256);
+        sb.append("{\"type\":\"error\",\"id\":");
+        if (id == null) {
+            sb.append("null");
+        } else {
+            sb.append(id.longValue());
+        }
+        sb.key("kind", true);
+        sb.string(kind);
+        sb.key("message", true);
+        sb.string(message == null ? kind : message);
         if (t != null) {
             List<String> names = Errors.classNames(t);
             if (!names.isEmpty()) {
-                Json.key(sb, "exceptions", true);
+                sb.key("exceptions", true);
                 strings(sb, names);
             }
         }
@@ -201,17 +206,17 @@ final class Messages {
     }
 
     /** {@code list} as a JSON array of strings. */
-    private static void strings(StringBuilder sb, List<String> list) {
+    private static void strings(JsonOut sb, List<String> list) {
         JsonItems items = JsonItems.array(sb);
         for (String s : list) {
-            Json.string(items.next(), s);
+            items.next().string(s);
         }
         items.end();
     }
 
     /** The opening of a reply to request {@code id}: its type and id, the object left open. */
-    private static StringBuilder start(String type, long id) {
-        StringBuilder sb = new StringBuilder(256);
+    private static JsonOut start(String type, long id) {
+        JsonOut sb = new JsonOut(256);
         sb.append("{\"type\":\"").append(type).append("\",\"id\":").append(id);
         return sb;
     }

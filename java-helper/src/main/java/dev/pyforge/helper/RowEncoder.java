@@ -11,7 +11,7 @@ import java.util.List;
  * protocol).
  *
  * <p>This is the hot path of a read (one call per value of every row), so the column facts are
- * looked up once, into arrays, and a value is written straight into the message's builder: no
+ * looked up once, into arrays, and a value is written straight into the message's UTF-8 bytes: no
  * object per row or value, and commas placed by index.
  */
 final class RowEncoder {
@@ -31,7 +31,7 @@ final class RowEncoder {
     }
 
     /** Appends {@code row} to {@code sb} as one JSON array. */
-    void append(StringBuilder sb, Object[] row) {
+    void append(JsonOut sb, Object[] row) {
         // In locals, which the compiled loop need not reload after each call.
         ValueType[] types = this.types;
         boolean[] scaled = this.scaled;
@@ -60,14 +60,14 @@ final class RowEncoder {
                     if (compact) {
                         sb.append(Float.floatToRawIntBits(((Number) v).floatValue()));
                     } else {
-                        Json.float32(sb, ((Number) v).floatValue());
+                        sb.float32(((Number) v).floatValue());
                     }
                     break;
                 case FLOAT64:
                     if (compact) {
                         sb.append(Double.doubleToRawLongBits(((Number) v).doubleValue()));
                     } else {
-                        Json.float64(sb, ((Number) v).doubleValue());
+                        sb.float64(((Number) v).doubleValue());
                     }
                     break;
                 case DECIMAL:
@@ -76,7 +76,7 @@ final class RowEncoder {
                         if (compact && scaled[i] && d.unscaledValue().bitLength() < 64) {
                             sb.append(d.unscaledValue().longValue());
                         } else {
-                            Json.string(sb, d.toPlainString());
+                            sb.string(d.toPlainString());
                         }
                     }
                     break;
@@ -95,7 +95,7 @@ final class RowEncoder {
                     sb.append('"').append(Values.base64((byte[]) v)).append('"');
                     break;
                 default:
-                    Json.string(sb, v.toString());
+                    sb.string(v.toString());
                     break;
             }
         }

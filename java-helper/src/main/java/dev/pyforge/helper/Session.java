@@ -13,8 +13,8 @@ final class Session {
     static final int DEFAULT_BATCH_ROWS = 1000;
     static final int MAX_BATCH_ROWS = 100_000;
 
-    /** A batch is sent early once its JSON passes this many characters. */
-    static final int BATCH_CHARS = 4 << 20;
+    /** A batch is sent early once its JSON passes this many bytes. */
+    static final int BATCH_BYTES = 4 << 20;
 
     private final Transport transport;
     private final List<Versions.Library> libraries;
@@ -194,7 +194,7 @@ final class Session {
 
     /**
      * Streams one table's rows in {@code rows} messages of at most {@code batch_rows} rows (fewer
-     * once a batch passes {@link #BATCH_CHARS}), then {@code read_end}. A cancel is checked
+     * once a batch passes {@link #BATCH_BYTES}), then {@code read_end}. A cancel is checked
      * between rows; the batch it interrupts is dropped.
      */
     private void read(Request req, long id) throws Exception {
@@ -220,7 +220,7 @@ final class Session {
         Engine.RowSource rows = engine().rows(table);
         try {
             RowEncoder encoder = new RowEncoder(rows.columns(), compact);
-            StringBuilder sb = new StringBuilder(1 << 16);
+            JsonOut sb = new JsonOut(1 << 16);
             int inBatch = 0;
             while (limit < 0 || sent + inBatch < limit) {
                 if (transport.isCancelled(id)) {
@@ -252,7 +252,7 @@ final class Session {
                 }
                 encoder.append(sb, row);
                 inBatch++;
-                if (inBatch >= batchRows || sb.length() >= BATCH_CHARS) {
+                if (inBatch >= batchRows || sb.length() >= BATCH_BYTES) {
                     Messages.rowsEnd(sb);
                     transport.send(sb);
                     sent += inBatch;

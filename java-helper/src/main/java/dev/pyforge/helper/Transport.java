@@ -31,7 +31,6 @@ final class Transport {
     private static final Request END = Request.problem(null, "end of input");
 
     private final OutputStream stdout;
-    private byte[] buffer = new byte[1 << 16];
     private final BlockingQueue<Request> queue = new LinkedBlockingQueue<Request>();
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
 
@@ -47,49 +46,10 @@ final class Transport {
         return transport;
     }
 
-    /**
-     * Writes {@code json} as one line and flushes it. Lines are encoded here, char by char into a
-     * reused buffer, rather than through a {@code Writer}, which copies each line into a String
-     * first (a tenth of a large read's time).
-     */
-    synchronized void send(CharSequence json) throws IOException {
-        int n = json.length();
-        // At most 3 bytes per char (a surrogate pair's 4 bytes cover 2 chars), plus '\n'.
-        if (buffer.length < 3 * n + 1) {
-            buffer = new byte[3 * n + 1];
-        }
-        byte[] b = buffer;
-        int at = 0;
-        for (int i = 0; i < n; i++) {
-            char c = json.charAt(i);
-            if (c < 0x80) {
-                b[at++] = (byte) c;
-            } else if (c < 0x800) {
-                b[at++] = (byte) (0xC0 | (c >> 6));
-                b[at++] = (byte) (0x80 | (c & 0x3F));
-            } else if (Character.isHighSurrogate(c)
-                    && i + 1 < n
-                    && Character.isLowSurrogate(json.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, json.charAt(++i));
-                b[at++] = (byte) (0xF0 | (cp >> 18));
-                b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                b[at++] = (byte) (0x80 | (cp & 0x3F));
-            } else {
-                if (Character.isSurrogate(c)) {
-                    c = '\uFFFD';
-                }
-                b[at++] = (byte) (0xE0 | (c >> 12));
-                b[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                b[at++] = (byte) (0x80 | (c & 0x3F));
-            }
-        }
-        b[at++] = '\n';
-        stdout.write(b, 0, at);
+    /** Writes {@code json} as one line and flushes it. */
+    synchronized void send(JsonOut json) throws IOException {
+        json.writeLineTo(stdout);
         stdout.flush();
-        if (buffer.length > 1 << 22) {
-            buffer = new byte[1 << 16]; // do not keep a huge line's buffer
-        }
     }
 
     /** Starts the stdin reader thread. */

@@ -346,9 +346,9 @@ final class UcanaccessEngine implements Engine {
             }
             return Values.versionsJson(list);
         }
-        StringBuilder sb = new StringBuilder();
-        Values.any(sb, v);
-        return sb.toString();
+        JsonOut out = new JsonOut(64);
+        Values.any(out, v);
+        return out.toString();
     }
 
     private void require() throws HelperException {

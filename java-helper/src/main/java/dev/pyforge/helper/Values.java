@@ -39,25 +39,25 @@ final class Values {
     }
 
     /** ISO-8601 without zone: {@code 2024-01-31T10:00:00}, then {@code .f} only if not zero. */
-    static void isoDateTime(StringBuilder out, LocalDateTime t) {
+    static void isoDateTime(JsonOut out, LocalDateTime t) {
         int year = t.getYear();
         if (year < 0 || year > 9999) {
             // Outside what Access stores; keep ISO's signed expanded form.
             out.append(year < 0 ? '-' : '+');
-            out.append(Math.abs(year));
+            out.append(Math.abs((long) year));
         } else {
-            pad(out, year, 4);
+            out.digits(year, 4);
         }
         out.append('-');
-        pad(out, t.getMonthValue(), 2);
+        out.digits(t.getMonthValue(), 2);
         out.append('-');
-        pad(out, t.getDayOfMonth(), 2);
+        out.digits(t.getDayOfMonth(), 2);
         out.append('T');
-        pad(out, t.getHour(), 2);
+        out.digits(t.getHour(), 2);
         out.append(':');
-        pad(out, t.getMinute(), 2);
+        out.digits(t.getMinute(), 2);
         out.append(':');
-        pad(out, t.getSecond(), 2);
+        out.digits(t.getSecond(), 2);
         int nanos = t.getNano();
         if (nanos != 0) {
             out.append('.');
@@ -66,31 +66,14 @@ final class Values {
                 nanos /= 10;
                 digits--;
             }
-            pad(out, nanos, digits);
+            out.digits(nanos, digits);
         }
     }
 
     static String isoDateTime(LocalDateTime t) {
-        StringBuilder sb = new StringBuilder(32);
-        isoDateTime(sb, t);
-        return sb.toString();
-    }
-
-    /** A non-negative {@code value} in at least {@code width} digits, without allocating. */
-    private static void pad(StringBuilder out, int value, int width) {
-        int digits = 1;
-        for (int v = value; v >= 10; v /= 10) {
-            digits++;
-        }
-        for (int i = digits; i < width; i++) {
-            out.append('0');
-        }
-        int start = out.length();
-        out.setLength(start + digits);
-        for (int i = start + digits - 1; i >= start; i--) {
-            out.setCharAt(i, (char) ('0' + value % 10));
-            value /= 10;
-        }
+        JsonOut out = new JsonOut(32);
+        isoDateTime(out, t);
+        return out.toString();
     }
 
     /**
@@ -123,7 +106,7 @@ final class Values {
      * Any Java value the libraries hand out, as JSON: used inside complex values, where the
      * column's own type is not at hand. Bytes are unsigned, as Access stores them.
      */
-    static void any(StringBuilder out, Object v) {
+    static void any(JsonOut out, Object v) {
         if (v == null) {
             out.append("null");
         } else if (v instanceof Boolean) {
@@ -133,11 +116,11 @@ final class Values {
         } else if (v instanceof Short || v instanceof Integer || v instanceof Long) {
             out.append(((Number) v).longValue());
         } else if (v instanceof Float) {
-            Json.float32(out, (Float) v);
+            out.float32((Float) v);
         } else if (v instanceof Double) {
-            Json.float64(out, (Double) v);
+            out.float64((Double) v);
         } else if (v instanceof BigDecimal) {
-            Json.string(out, ((BigDecimal) v).toPlainString());
+            out.string(((BigDecimal) v).toPlainString());
         } else if (v instanceof LocalDateTime) {
             out.append('"');
             isoDateTime(out, (LocalDateTime) v);
@@ -147,9 +130,9 @@ final class Values {
             isoDateTime(out, fromDate((java.util.Date) v));
             out.append('"');
         } else if (v instanceof byte[]) {
-            Json.string(out, base64((byte[]) v));
+            out.string(base64((byte[]) v));
         } else {
-            Json.string(out, v.toString());
+            out.string(v.toString());
         }
     }
 
@@ -174,21 +157,21 @@ final class Values {
      * "data":"<base64>"}]}, in stored order.
      */
     static String attachmentsJson(List<Attachment> list) {
-        StringBuilder sb = new StringBuilder();
+        JsonOut sb = new JsonOut(256);
         JsonItems items = JsonItems.array(sb);
         for (Attachment a : list) {
             items.next().append('{');
-            Json.key(sb, "name", false);
-            Json.stringOrNull(sb, a.name);
-            Json.key(sb, "type", true);
-            Json.stringOrNull(sb, a.type);
-            Json.key(sb, "url", true);
-            Json.stringOrNull(sb, a.url);
-            Json.key(sb, "time_stamp", true);
+            sb.key("name", false);
+            sb.stringOrNull(a.name);
+            sb.key("type", true);
+            sb.stringOrNull(a.type);
+            sb.key("url", true);
+            sb.stringOrNull(a.url);
+            sb.key("time_stamp", true);
             any(sb, a.timeStamp);
-            Json.key(sb, "flags", true);
+            sb.key("flags", true);
             any(sb, a.flags);
-            Json.key(sb, "data", true);
+            sb.key("data", true);
             any(sb, a.data);
             sb.append('}');
         }
@@ -198,7 +181,7 @@ final class Values {
 
     /** Multi-value entries as a JSON array of their values, in stored order. */
     static String multiValuesJson(List<Object> values) {
-        StringBuilder sb = new StringBuilder();
+        JsonOut sb = new JsonOut(256);
         JsonItems items = JsonItems.array(sb);
         for (Object v : values) {
             any(items.next(), v);
@@ -229,13 +212,13 @@ final class Values {
                         return va.compareTo(vb);
                     }
                 });
-        StringBuilder sb = new StringBuilder();
+        JsonOut sb = new JsonOut(256);
         JsonItems items = JsonItems.array(sb);
         for (Version v : sorted) {
             items.next().append('{');
-            Json.key(sb, "value", false);
-            Json.stringOrNull(sb, v.value);
-            Json.key(sb, "modified", true);
+            sb.key("value", false);
+            sb.stringOrNull(v.value);
+            sb.key("modified", true);
             any(sb, v.modified);
             sb.append('}');
         }
@@ -245,7 +228,7 @@ final class Values {
 
     /** Rows of a complex column type Jackcess does not know, as objects of their fields. */
     static String unsupportedJson(List<Map<String, Object>> rows) {
-        StringBuilder sb = new StringBuilder();
+        JsonOut sb = new JsonOut(256);
         JsonItems items = JsonItems.array(sb);
         for (Map<String, Object> row : rows) {
             items.next();
