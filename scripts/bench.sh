@@ -9,19 +9,22 @@
 #                      dbfread into columns, one pyarrow Table, pyarrow.parquet.write_table,
 #                      snappy);
 #   XML -> Parquet     against pyforge-cli 1.0.9 and pandas (pandas.read_xml(IN, xpath="//order",
-#                      parser="lxml"), DataFrame.to_parquet with pyarrow).
+#                      parser="lxml"), DataFrame.to_parquet with pyarrow);
+#   PDF -> text        against pyforge-cli 1.0.9 (PyMuPDF through its converter) and PyMuPDF's
+#                      own extraction (every page's get_text() into one .txt from Python).
 #
 #   scripts/bench.sh                 # CSV: 1M rows, median of 3 runs (pyforge-cli: 1 run);
 #                                    # Access: 2 tables x 100,000 rows and 1 x 1,000,000 rows;
 #                                    # Excel: one .xlsx, sheets of 100,000 and 10,000 rows;
 #                                    # dBase: tables of 100,000 and 1,000,000 records;
 #                                    # XML: documents of 100,000 and 1,000,000 orders
-#   BENCH_ONLY=csv|access|excel|dbase|xml scripts/bench.sh
+#                                    # PDF: a 500-page report
+#   BENCH_ONLY=csv|access|excel|dbase|xml|pdf scripts/bench.sh
 #   BENCH_BIG=1 scripts/bench.sh     # also a 10M-row CSV (pyforge + DuckDB only) to
 #                                    # check that pyforge's memory stays flat
 #
 # Environment:
-#   BENCH_ONLY=               csv, access, excel, dbase or xml: run only that part
+#   BENCH_ONLY=               csv, access, excel, dbase, xml or pdf: run only that part
 #   BENCH_ACCESS_ROWS=1000000 rows of the one-table Access database
 #   BENCH_ACCESS_CLI_BIG=0    1: run pyforge-cli 1.0.9 on the big Access database too
 #                             (about 2 min and 2 GB)
@@ -32,6 +35,7 @@
 #   BENCH_XML_BIG_ORDERS=1000000  orders of the big XML document (pyforge's memory must stay flat;
 #                             pyforge-cli 1.0.9 is left out there)
 #   BENCH_XML_PEER_BIG=1      0: leave pandas out on the big XML document (about 1 min and 9 GB)
+#   BENCH_PDF_PAGES=500       pages of the PDF benchmark document (scripts/gen_bench_pdf.py)
 #   BENCH_ROWS=1000000        rows of the main CSV
 #   BENCH_RUNS=3              runs per tool (the median is reported)
 #   BENCH_RUNS_SLOW=1         runs for pyforge-cli 1.0.9 (about 20 s per 1M rows)
@@ -74,6 +78,7 @@ DBASE_PEER_BIG=${BENCH_DBASE_PEER_BIG:-1}
 XML_ORDERS=${BENCH_XML_ORDERS:-100000}
 XML_BIG_ORDERS=${BENCH_XML_BIG_ORDERS:-1000000}
 XML_PEER_BIG=${BENCH_XML_PEER_BIG:-1}
+PDF_PAGES=${BENCH_PDF_PAGES:-500}
 PYFORGE=${PYFORGE_BIN:-target/release/pyforge}
 BASELINE=${PYFORGE_BASELINE_BIN:-}
 CLI=.peers/pyforge-cli/bin/pyforge
@@ -87,7 +92,7 @@ log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 part() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; } # PART: is it measured in this run?
 
-case $ONLY in '' | csv | access | excel | dbase | xml) ;; *) die "BENCH_ONLY=$ONLY: csv, access, excel, dbase or xml" ;; esac
+case $ONLY in '' | csv | access | excel | dbase | xml | pdf) ;; *) die "BENCH_ONLY=$ONLY: csv, access, excel, dbase, xml or pdf" ;; esac
 
 [ -x /usr/bin/time ] || die "GNU time is required at /usr/bin/time (apt-get install time)"
 [ -n "${EPOCHREALTIME:-}" ] || die "bash >= 5 is required (EPOCHREALTIME)"
@@ -136,7 +141,8 @@ R_NAME=() R_WALL=() R_RSS=() R_OUT=() R_RUNS=() R_ROWS=() R_GROUP=() R_LOG=()
 
 # bench_convert GROUP NAME RUNS OUTDIR EXPECTED_ROWS -- CMD...
 # OUTDIR is emptied before every run and must then hold the .parquet output (one file, or one
-# per table); OUTDIR "-" is a tool without Parquet output (its log must then name the rows).
+# per table); OUTDIR "-" is a tool without Parquet output (its log must then name the rows);
+# OUTDIR ending in `.txtdir` must hold one .txt (PDF text, checked by the PDF report).
 bench_convert() {
     local group=$1 name=$2 runs=$3 outdir=$4 rows=$5; shift 6
     local i walls=() rsss=() logf="$B/log.$group.${name//[^A-Za-z0-9]/_}" out=() w m
@@ -150,9 +156,11 @@ bench_convert() {
         read -r w m < <(tail -n 1 "$B/time.out")
         walls+=("$w"); rsss+=("$m")
         if [ "$outdir" != - ]; then
-            mapfile -t out < <(find "$outdir" -type f -name '*.parquet')
+            local kind='*.parquet'
+            [[ $outdir != *.txtdir ]] || kind='*.txt'
+            mapfile -t out < <(find "$outdir" -type f -name "$kind")
             if [ "${#out[@]}" -lt 1 ]; then
-                log "$name: no .parquet in $outdir"; tail -n 40 "$logf" >&2
+                log "$name: no $kind in $outdir"; tail -n 40 "$logf" >&2
                 exit 1
             fi
         fi
@@ -530,6 +538,35 @@ if part xml; then
     expect_one_file_each xml xml-big
 fi
 
+# --- PDF ------------------------------------------------------------------------
+# The document comes from scripts/gen_bench_pdf.py (PyMuPDF, fixed seed), regenerated when
+# missing or when the generator changed.
+if part pdf; then
+    PDF=$B/bench_pdf_$PDF_PAGES.pdf
+    stamp="$PDF_PAGES $(cksum < scripts/gen_bench_pdf.py)"
+    if [ ! -s "$PDF" ] || [ "$(cat "$PDF.stamp" 2>/dev/null)" != "$stamp" ]; then
+        log "generating $PDF ($PDF_PAGES pages)"
+        .peers/pyforge-cli/bin/python scripts/gen_bench_pdf.py "$PDF_PAGES" "$PDF.tmp.pdf"
+        mv "$PDF.tmp.pdf" "$PDF"
+        printf '%s\n' "$stamp" > "$PDF.stamp"
+    fi
+    cat > "$B/pymupdf_text.py" <<'PY'
+import sys
+import pymupdf
+src, out = sys.argv[1], sys.argv[2]
+with open(out, "w", encoding="utf-8") as f:
+    f.write("\n".join(page.get_text() for page in pymupdf.open(src)))
+PY
+    bench_convert pdf pyforge "$RUNS" "$B/pdf-pyforge.txtdir" "$PDF_PAGES" -- \
+        "$PYFORGE" convert "$PDF" --output-dir "$B/pdf-pyforge.txtdir" --force
+    bench_convert pdf "pyforge --format parquet" "$RUNS" "$B/pdf-pyforge-parquet" "$PDF_PAGES" -- \
+        "$PYFORGE" convert "$PDF" --output-dir "$B/pdf-pyforge-parquet" --format parquet --force
+    bench_convert pdf "pyforge-cli 1.0.9" "$RUNS" "$B/pdf-pyforge-cli.txtdir" "$PDF_PAGES" -- \
+        "$CLI" convert "$PDF" "$B/pdf-pyforge-cli.txtdir/bench.txt" --force
+    bench_convert pdf "PyMuPDF get_text" "$RUNS" "$B/pdf-pymupdf.txtdir" "$PDF_PAGES" -- \
+        .peers/pyforge-cli/bin/python "$B/pymupdf_text.py" "$PDF" "$B/pdf-pymupdf.txtdir/bench.txt"
+fi
+
 # --- startup ------------------------------------------------------------------
 log "startup: $STARTUP_RUNS runs each"
 bench_startup "pyforge --version" -- "$PYFORGE" --version
@@ -683,6 +720,42 @@ if part xml; then
     echo
     awk -v s="$small" -v l="$large" -v a="$XML_ORDERS" -v b="$XML_BIG_ORDERS" 'BEGIN {
         printf "pyforge peak RSS: %.0f MB at %d orders, %.0f MB at %d orders (×%.2f for ×%.0f the orders)\n", s / 1024, a, l / 1024, b, l / s, b / a }'
+fi
+if part pdf; then
+    echo
+    echo "## pyforge benchmark: PDF → text"
+    echo
+    echo "- input: \`$PDF\`, $PDF_PAGES pages, $(mb "$PDF") (scripts/gen_bench_pdf.py with PyMuPDF: a heading and 46 lines of Helvetica text a page, Latin-1 letters, every fifth page in two columns, every tenth with an image)"
+    echo "- pyforge: $("$PYFORGE" --version 2>&1 | head -n 1) (pdf_oxide, in its worker process); pyforge-cli: $("$CLI" --version 2>&1 | head -n 1); $(.peers/pyforge-cli/bin/python -c 'import pymupdf; print("PyMuPDF", pymupdf.__version__)')"
+    echo "- commands: \`pyforge convert IN --output-dir DIR --force\` (text; and with \`--format parquet\`, a row per page); \`pyforge-cli convert IN OUT.txt --force\`; PyMuPDF: every page's \`get_text()\` joined into one .txt from Python (its time includes Python start-up and the import)"
+    echo "- chars: the non-space characters of each tool's text (a row per page: the \`text\` column's)"
+    echo "- machine: $(nproc) cores, load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    base=$(base_wall pdf)
+    echo "| tool | runs | wall s (median) | peak RSS MB | vs pyforge | chars |"
+    echo "|---|---:|---:|---:|---|---:|"
+    for i in "${!R_NAME[@]}"; do
+        [ "${R_GROUP[$i]}" = pdf ] || continue
+        chars=$(.peers/pyforge-cli/bin/python - "${R_OUT[$i]}" <<'PY'
+import glob, sys
+import pyarrow.parquet as pq
+out = sys.argv[1]
+files = glob.glob(out + "/*.txt")
+if files:
+    text = open(files[0], encoding="utf-8").read()
+else:
+    text = "".join(pq.read_table(glob.glob(out + "/*.parquet")[0]).column("text").to_pylist())
+print(sum(1 for c in text if not c.isspace()))
+PY
+)
+        ratio=$(awk -v w="${R_WALL[$i]}" -v b="$base" -v n="${R_NAME[$i]}" 'BEGIN {
+            if (n == "pyforge") { print "baseline"; exit }
+            if (b <= 0 || w <= 0) { print "n/a"; exit }
+            r = w / b
+            if (r >= 1) printf "%.1f× slower", r; else printf "%.1f× faster", 1 / r }')
+        printf '| %s | %s | %.2f | %.0f | %s | %s |\n' "${R_NAME[$i]}" "${R_RUNS[$i]}" "${R_WALL[$i]}" \
+            "$(awk -v k="${R_RSS[$i]}" 'BEGIN { print k / 1024 }')" "$ratio" "$chars"
+    done
 fi
 echo
 echo "### startup (median of $STARTUP_RUNS)"

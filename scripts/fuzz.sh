@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes a native reader with cargo fuzz (libFuzzer + AddressSanitizer):
 #
-#   scripts/fuzz.sh csv|excel|dbase|xml [SECONDS]      default 600 seconds
+#   scripts/fuzz.sh csv|excel|dbase|xml|pdf [SECONDS]      default 600 seconds
 #
 # Installs cargo-fuzz when it is missing. The toolchain here is stable; its
 # sanitizer runtime is the same as nightly's, so RUSTC_BOOTSTRAP=1 lets
@@ -79,6 +79,12 @@ for d in dirs:
         with open(os.path.join(corpus, name + ".seed"), "wb") as out:
             out.write(bytes([i % 128]) + data)
 PY
+        ;;
+    pdf)
+        # An input is the PDF itself (see pyforge::fuzzing::pdf).
+        if [ -d ../shared/fixtures/pdf ]; then
+            find ../shared/fixtures/pdf -type f -name '*.pdf' -size -200k -exec cp -n {} "$corpus"/ \;
+        fi
         ;;
 esac
 

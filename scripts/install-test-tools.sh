@@ -2,7 +2,8 @@
 # Tools the test suite compares pyforge against, beyond the machine's image:
 #   mdb-export (Debian package mdbtools): Access values are checked against it;
 #   .peers/pyspark (a venv with PySpark, PYSPARK_SPEC): Spark reads pyforge's Parquet back;
-#     the same venv holds the `dbf` package (DBF_SPEC), which writes the dBase test tables.
+#     the same venv holds the `dbf` package (DBF_SPEC), which writes the dBase test tables,
+#     and PyMuPDF (PYMUPDF_SPEC), whose text the PDF tests compare pyforge's with.
 # Idempotent and non-interactive; installs mdbtools with apt-get when run as root.
 # Without root or apt-get it only warns: the tests that need a tool then skip
 # with a note, except under CI=true, where they fail.
@@ -11,6 +12,8 @@ cd "$(dirname "$0")/.."
 
 PYSPARK_SPEC=${PYSPARK_SPEC:-pyspark==3.5.3}
 DBF_SPEC=${DBF_SPEC:-dbf==0.99.11}
+# The version pyforge-cli 1.0.9 resolves today: the reference the PDF text floors were set against.
+PYMUPDF_SPEC=${PYMUPDF_SPEC:-pymupdf==1.28.2}
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1 PIP_ROOT_USER_ACTION=ignore
 
 log() { printf 'install-test-tools: %s\n' "$*" >&2; }
@@ -43,4 +46,8 @@ fi
 if ! "$venv/bin/python" -c 'import dbf' >/dev/null 2>&1; then
     log "installing $DBF_SPEC into $venv"
     "$venv/bin/pip" install -q "$DBF_SPEC"
+fi
+if ! "$venv/bin/python" -c 'import pymupdf' >/dev/null 2>&1; then
+    log "installing $PYMUPDF_SPEC into $venv"
+    "$venv/bin/pip" install -q "$PYMUPDF_SPEC"
 fi

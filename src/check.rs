@@ -51,12 +51,7 @@ pub fn check(
     format: Format,
     options: &ReadOptions,
 ) -> Result<InputCheck, FormatError> {
-    let Some(reader) = format.reader() else {
-        return Err(FormatError {
-            message: format!("not supported yet: validating {} files", format.name()),
-            hint: None,
-        });
-    };
+    let reader = format.reader();
     let staged = Staged::for_reading(input, format, &options.jvm.temp_dir)
         .map_err(|e| FormatError::new(&e, None))?;
     let mut checker = Checker::default();

@@ -70,7 +70,7 @@ pub enum Command {
     /// Read files completely; exit 0 only if every byte of them reads.
     #[command(after_help = EXIT_CODES_HELP)]
     Validate(ValidateArgs),
-    /// List the input formats and whether this build converts them.
+    /// List the input formats: extensions, output layout, description.
     Formats(FormatsArgs),
     /// Show the environment pyforge runs in (Java, JAR set, Databricks).
     ///
@@ -88,6 +88,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff): `pyforge man > pyforge.1; man ./pyforge.1`.
     Man,
+    /// The PDF worker process pyforge starts for each PDF (internal).
+    #[command(name = "pdf-worker", hide = true)]
+    PdfWorker,
 }
 
 #[derive(Debug, Args)]
@@ -184,7 +187,40 @@ pub struct ReaderArgs {
     pub access: AccessArgs,
 
     #[command(flatten)]
+    pub pdf: PdfArgs,
+
+    /// The password of encrypted inputs: Access databases and PDFs (tried as the user, then
+    /// the owner password). Passed to the reader process on its stdin, never its command line.
+    /// Default per format: PYFORGE_ACCESS_PASSWORD, PYFORGE_PDF_PASSWORD.
+    #[arg(long, hide_env_values = true)]
+    pub password: Option<String>,
+
+    #[command(flatten)]
     pub jvm: JvmArgs,
+}
+
+/// Which pages of a PDF, their layout as text, and the worker's limits.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "PDF options")]
+pub struct PdfArgs {
+    /// Only these pages: 5, 1-10, 5-, -10 or a list (1,3,7-9); a page past a file's last page
+    /// fails that file.
+    #[arg(short, long, value_name = "PAGES")]
+    pub pages: Option<String>,
+
+    /// In the text output, each page between `--- Page N ---` and `--- End Page N ---` lines.
+    #[arg(short, long)]
+    pub metadata: bool,
+
+    /// Seconds the PDF reader may take to open a file or read one page before it is stopped.
+    /// Default: PYFORGE_PDF_PAGE_TIMEOUT, else 60.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub page_timeout: Option<u64>,
+
+    /// Memory the PDF reader process may use (512m, 4g). Default: PYFORGE_PDF_MEMORY_LIMIT,
+    /// else 2g plus twice the file's size.
+    #[arg(long, value_name = "SIZE", value_parser = parse::memory_mb)]
+    pub pdf_memory_limit: Option<u64>,
 }
 
 /// Which sheets of a workbook, and how to read them: shared by convert,
@@ -318,17 +354,13 @@ pub enum NamespaceArg {
     Prefix,
 }
 
-/// Which tables of an Access database, its password, and the reader.
+/// Which tables of an Access database, and the reader.
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Access options")]
 pub struct AccessArgs {
     /// Only these tables (comma-separated or repeated); an unknown name is an error.
     #[arg(short, long, value_delimiter = ',', value_name = "TABLE")]
     pub tables: Vec<String>,
-
-    /// The database password (given to the Java helper on its stdin, never its command line).
-    #[arg(long, env = env_vars::PYFORGE_ACCESS_PASSWORD, hide_env_values = true)]
-    pub password: Option<String>,
 
     /// `jackcess` streams rows straight from the file; `ucanaccess` reads through
     /// UCanAccess' JDBC driver, as pyforge-cli 1.0.9 did.

@@ -53,6 +53,22 @@ pub const PYFORGE_OFFLINE: &str = "PYFORGE_OFFLINE";
 /// command line.
 pub const PYFORGE_ACCESS_PASSWORD: &str = "PYFORGE_ACCESS_PASSWORD";
 
+/// The PDF password (user or owner), for `--password` without putting it on
+/// the command line; beside `PYFORGE_ACCESS_PASSWORD`, so one run can carry
+/// both.
+pub const PYFORGE_PDF_PASSWORD: &str = "PYFORGE_PDF_PASSWORD";
+
+/// Default for `--page-timeout`: seconds the PDF worker may take to open a
+/// file or read one page.
+pub const PYFORGE_PDF_PAGE_TIMEOUT: &str = "PYFORGE_PDF_PAGE_TIMEOUT";
+
+/// Default for `--pdf-memory-limit`: the PDF worker's address space.
+pub const PYFORGE_PDF_MEMORY_LIMIT: &str = "PYFORGE_PDF_MEMORY_LIMIT";
+
+/// A program run instead of `pyforge pdf-worker`, for tests that need a
+/// worker which crashes, hangs or talks nonsense.
+pub const PYFORGE_PDF_WORKER: &str = "PYFORGE_PDF_WORKER";
+
 /// Default for `--temp-dir`: local scratch space for the Java helper
 /// (`java.io.tmpdir`, UCanAccess' disk mirror) and for staging copies of
 /// volume files. Default: `/local_disk0/tmp` on Databricks, else the system

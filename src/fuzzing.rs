@@ -116,6 +116,21 @@ pub fn xml(bytes: &[u8]) {
         crate::formats::xml::read_document(&path, &options, all_strings, &mut Discard, &progress);
 }
 
+/// Reads `bytes` as a PDF the way the PDF worker does, in this process:
+/// open (with a password, so encrypted files take that path too), the
+/// facts, then the text and images of the first 16 pages. A panic here is
+/// what the worker contains; the fuzzer (built with panic=abort) stops on
+/// it, so each one becomes a regression test.
+pub fn pdf(bytes: &[u8]) {
+    use crate::formats::pdf::document::PdfFile;
+    let Ok(file) = PdfFile::from_bytes(bytes.to_vec(), Some("fuzz")) else {
+        return;
+    };
+    for page in 1..=file.facts().pages.min(16) {
+        let _ = file.page(page);
+    }
+}
+
 /// A table sink that keeps nothing.
 struct Discard;
 

@@ -48,6 +48,7 @@ fn dispatch(cli: &Cli) -> ExitCode {
         Command::Jars(args) => commands::jars::run(args, cli.quiet),
         Command::Completions(args) => commands::shell::completions(args),
         Command::Man => commands::shell::man(),
+        Command::PdfWorker => commands::pdf_worker::run(),
     }
 }
 

@@ -80,35 +80,31 @@ fn completions_and_the_man_page_come_from_the_command_definitions() {
 }
 
 #[test]
-fn formats_lists_every_built_format_as_supported_and_pdf_as_not_yet() {
+fn formats_lists_every_format_with_its_output() {
     let dir = TestDir::new();
     let run = dir.cmd().arg("formats").assert_code(EXIT_OK);
-    // Each row's status, read at the column the header puts it in.
+    // Each row's output, read at the column the header puts it in.
     let mut lines = run.stdout.lines();
     let header = lines.next().expect("a header line");
-    let column = header.find("status").expect("a status column");
-    let statuses: Vec<(&str, &str)> = lines
+    let column = header.find("output").expect("an output column");
+    let outputs: Vec<(&str, &str)> = lines
         .map(|line| {
             let name = line.split_whitespace().next().unwrap_or_default();
             let rest = line.get(column..).unwrap_or_default();
-            let status = ["supported ", "not supported yet "]
-                .into_iter()
-                .find(|status| rest.starts_with(status))
-                .unwrap_or(rest);
-            (name, status.trim_end())
+            (name, rest.split_whitespace().next().unwrap_or_default())
         })
         .collect();
     run.check(
-        statuses
+        outputs
             == [
-                ("CSV", "supported"),
-                ("Excel", "supported"),
-                ("dBase", "supported"),
-                ("Access", "supported"),
-                ("XML", "supported"),
-                ("PDF", "not supported yet"),
+                ("CSV", "<stem>.parquet"),
+                ("Excel", "<stem>_parquet/"),
+                ("dBase", "<stem>_parquet/"),
+                ("Access", "<stem>_parquet/"),
+                ("XML", "<stem>.parquet"),
+                ("PDF", "<stem>.txt"),
             ],
-        &format!("expected each format's status, got {statuses:?}"),
+        &format!("expected each format's output, got {outputs:?}"),
     );
     run.stdout_has(".csv");
     let doc = dir
@@ -135,7 +131,7 @@ fn formats_lists_every_built_format_as_supported_and_pdf_as_not_yet() {
             ("dbf", true),
             ("access", true),
             ("xml", true),
-            ("pdf", false)
+            ("pdf", true)
         ]
     );
     let csv = &formats[0];

@@ -263,18 +263,6 @@ fn text_output_for_csv_is_refused() {
 }
 
 #[test]
-fn formats_not_built_yet_say_not_supported_and_exit_1() {
-    let name = "doc.pdf";
-    let dir = TestDir::new();
-    dir.write(name, b"%PDF-1.4\n");
-    let run = dir.cmd().args(["convert", name]).assert_code(EXIT_FAILED);
-    run.error_names(name)
-        .stderr_has("not supported yet")
-        .stdout_empty();
-    assert_eq!(dir.listing(), [name], "nothing may be written");
-}
-
-#[test]
 fn a_directory_expands_to_its_supported_files_only() {
     let dir = TestDir::new();
     dir.write("in/a.csv", CSV);

@@ -29,8 +29,13 @@ pub const EXIT_USAGE: i32 = 2;
 
 /// Environment variables that would change pyforge's behaviour if the person
 /// running the tests happened to have them set.
-const SCRUBBED_ENV: [&str; 15] = [
+const SCRUBBED_ENV: [&str; 20] = [
     "PYFORGE_LOG",
+    "PYFORGE_ACCESS_PASSWORD",
+    "PYFORGE_PDF_PASSWORD",
+    "PYFORGE_PDF_PAGE_TIMEOUT",
+    "PYFORGE_PDF_MEMORY_LIMIT",
+    "PYFORGE_PDF_WORKER",
     "PYFORGE_COMPRESSION",
     "PYFORGE_JOBS",
     "PYFORGE_PROGRESS",

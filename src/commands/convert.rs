@@ -347,6 +347,7 @@ fn print_report(report: &InputReport, quiet: bool) {
     match &report.outcome {
         Outcome::Converted {
             output,
+            output_format,
             rows,
             columns,
             bytes,
@@ -357,12 +358,18 @@ fn print_report(report: &InputReport, quiet: bool) {
             if quiet {
                 return;
             }
+            let counts = match *output_format {
+                "txt" => format!("{} of text", plural(*rows, "page")),
+                _ => format!(
+                    "{}, {}",
+                    plural(*rows, "row"),
+                    plural(*columns as u64, "column")
+                ),
+            };
             eprintln!(
-                "converted {} -> {} ({}, {}, {}, {:.2}s)",
+                "converted {} -> {} ({counts}, {}, {:.2}s)",
                 report.input.display(),
                 output.display(),
-                plural(*rows, "row"),
-                plural(*columns as u64, "column"),
                 super::human_bytes(*bytes),
                 report.seconds
             );

@@ -214,11 +214,14 @@ pub fn run(args: &EnvInfoArgs) -> ExitCode {
         }
     };
     let settings = settings::jvm_settings_from(&overrides, environment.settings.clone());
-    let (java, java_error) =
-        match java::find(settings.java.as_deref(), settings.java_probe_timeout()) {
-            Ok(java) => (Some(java), None),
-            Err(e) => (None, Some(with_hint(&e.to_string(), e.hint()))),
-        };
+    let (java, java_error) = match java::find(
+        settings.java.as_deref(),
+        settings.java_probe_timeout(),
+        java::Identify::Run,
+    ) {
+        Ok(java) => (Some(java), None),
+        Err(e) => (None, Some(with_hint(&e.to_string(), e.hint()))),
+    };
     let mut environment = environment;
     environment.capabilities.java = Some(environment::Check {
         ok: java.is_some(),

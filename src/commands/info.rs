@@ -35,9 +35,7 @@ pub fn run(args: &InfoArgs) -> ExitCode {
             return ExitCode::from(EXIT_FAILED);
         }
     };
-    let Some(reader) = format.reader() else {
-        return super::not_supported_yet(&format!("info for {} files", format.name()));
-    };
+    let reader = format.reader();
     let described = Staged::for_reading(path, format, &options.jvm.temp_dir)
         .map_err(|e| FormatError::new(&e, None))
         .and_then(|staged| reader.describe(&staged.job.input, &options));

@@ -7,6 +7,7 @@ pub mod env_info;
 pub mod formats;
 pub mod info;
 pub mod jars;
+pub mod pdf_worker;
 pub mod shell;
 pub mod validate;
 
@@ -65,10 +66,10 @@ pub fn jvm_overrides(args: &JvmArgs) -> settings::Overrides {
 // `args.access.selection()` by the subcommands.
 impl AccessArgs {
     /// Which tables to read, how, and with which password.
-    pub fn selection(&self) -> AccessSelection {
+    pub fn selection(&self, password: Option<String>) -> AccessSelection {
         AccessSelection {
             tables: self.tables.clone(),
-            password: self.password.clone(),
+            password,
             engine: match self.engine {
                 EngineArg::Jackcess => Engine::Jackcess,
                 EngineArg::Ucanaccess => Engine::Ucanaccess,
@@ -124,6 +125,7 @@ pub fn read_options(
 ) -> Result<crate::formats::ReadOptions, UsageError> {
     let csv = csv_options(&args.csv, all_strings)?;
     let dbase = &args.dbase;
+    let passwords = settings::pdf::passwords(args.password.as_deref());
     Ok(crate::formats::ReadOptions {
         all_strings,
         excel: excel_options(&args.excel, csv.no_header),
@@ -137,7 +139,28 @@ pub fn read_options(
         xml: xml_options(&args.xml, csv.encoding)?,
         csv,
         jvm: jvm_settings(&args.jvm)?,
-        access: args.access.selection(),
+        access: args.access.selection(passwords.access),
+        pdf: pdf_options(&args.pdf, passwords.pdf)?,
+    })
+}
+
+/// How to read PDFs; a malformed `--pages` is a usage error.
+fn pdf_options(
+    args: &crate::cli::PdfArgs,
+    password: Option<String>,
+) -> Result<crate::formats::pdf::PdfOptions, UsageError> {
+    settings::pdf::pdf_options(settings::pdf::PdfOverrides {
+        pages: args.pages.clone(),
+        page_markers: args.metadata,
+        password,
+        page_timeout_secs: args.page_timeout,
+        memory_limit_mb: args.pdf_memory_limit,
+    })
+    .map_err(|message| UsageError {
+        hint: message
+            .starts_with("--pages")
+            .then(|| "--pages takes 5, 1-10, 5-, -10 or a list such as 1,3,7-9".into()),
+        message,
     })
 }
 
@@ -220,14 +243,4 @@ pub fn human_bytes(bytes: u64) -> String {
 pub fn print_json<T: serde::Serialize>(value: &T) {
     let text = serde_json::to_string_pretty(value).expect("reports serialize");
     println!("{text}");
-}
-
-/// Answer for subcommands this build does not have yet.
-pub fn not_supported_yet(what: &str) -> ExitCode {
-    crate::diagnostics::error(
-        None,
-        &format!("not supported yet: {what}"),
-        Some("run `pyforge formats` for the status of each format"),
-    );
-    ExitCode::from(EXIT_FAILED)
 }

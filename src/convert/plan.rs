@@ -34,6 +34,8 @@ pub struct Job {
     pub input: PathBuf,
     pub format: Format,
     pub output: PathBuf,
+    /// The output is the format's text form (`<stem>.txt`), not Parquet.
+    pub text: bool,
     /// An existing output may be replaced (`--force`, or a stale output
     /// under `--skip-existing`).
     pub replace: bool,
@@ -79,6 +81,8 @@ pub enum PlanError {
     TextNotForFormat { format: &'static str },
     #[error("the output {} ends in .txt but the format is parquet", .0.display())]
     ParquetIntoTxt(PathBuf),
+    #[error("the output {} ends in .parquet but the format is txt", .0.display())]
+    TxtIntoParquet(PathBuf),
 }
 
 impl PlanError {
@@ -97,6 +101,7 @@ impl PlanError {
             PlanError::TextNotForFormat { .. } | PlanError::ParquetIntoTxt(_) => {
                 Some("drop --format, or name the output <name>.parquet")
             }
+            PlanError::TxtIntoParquet(_) => Some("drop --format, or name the output <name>.txt"),
             _ => None,
         }
     }
@@ -244,12 +249,18 @@ pub fn plan(request: &PlanRequest) -> Result<Plan, PlanError> {
     }
     let mut text_output = request.text_output;
     if let Some(output) = explicit_output {
-        let is_txt = output
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+        let extension = |name: &str| {
+            output
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case(name))
+        };
+        let (is_txt, is_parquet) = (extension("txt"), extension("parquet"));
         match text_output {
             Some(false) if is_txt => return Err(PlanError::ParquetIntoTxt(output.clone())),
+            Some(true) if is_parquet => return Err(PlanError::TxtIntoParquet(output.clone())),
             None if is_txt => text_output = Some(true),
+            // pyforge-cli 1.0.9 wrote a PDF's text into `out.parquet`.
+            None if is_parquet => text_output = Some(false),
             _ => {}
         }
     }
@@ -302,6 +313,7 @@ pub fn plan(request: &PlanRequest) -> Result<Plan, PlanError> {
             input,
             format,
             output,
+            text,
             replace: request.force,
         };
         if job.output.symlink_metadata().is_ok() {

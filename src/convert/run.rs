@@ -14,8 +14,8 @@ use serde::Serialize;
 use super::commit;
 use super::plan::Job;
 use super::staging::Staged;
-use super::write::{OutputWriter, TableReport, WriteSettings, Written};
-use crate::formats::{Format, FormatError, ReadError, ReadOptions};
+use super::write::{OutputError, OutputWriter, TableReport, TextWriter, WriteSettings, Written};
+use crate::formats::{Format, FormatError, ReadError, ReadOptions, ReadSummary};
 use crate::progress::ProgressRef;
 
 /// Settings shared by every job of a run.
@@ -45,6 +45,9 @@ pub trait ProgressFactory: Sync {
 pub enum Outcome {
     Converted {
         output: PathBuf,
+        /// `parquet`, or `txt` for a format's text form (PDF), whose `rows`
+        /// are the pages written and `columns` 0.
+        output_format: &'static str,
         rows: u64,
         columns: usize,
         bytes: u64,
@@ -174,33 +177,25 @@ fn convert(
     settings: &JobSettings,
     progress: ProgressRef,
 ) -> Result<Outcome, JobFailure> {
-    let Some(reader) = job.format.reader() else {
-        return Err(JobFailure {
-            error: format!("not supported yet: {} conversion", job.format.name()),
-            hint: Some("run `pyforge formats` to see what this build converts".into()),
-        });
-    };
+    let reader = job.format.reader();
     ensure_parent_dir(&job.output)?;
     let cleaned = commit::clean_leftovers(job);
     let staged =
         Staged::prepare(job, &settings.read.jvm.temp_dir).map_err(|e| JobFailure::of(&e, None))?;
     let (input, output) = (&staged.job.input, &staged.job.output);
-    let mut writer = OutputWriter::new(input, job.format, output, &settings.write)
-        .map_err(|e| JobFailure::of(&e, e.hint()))?;
-    let summary = match reader.read(input, &settings.read, &mut writer, &progress) {
-        Ok(summary) => summary,
-        Err(ReadError::Failed(e)) => return Err(e.into()),
-        Err(ReadError::Stopped) => {
-            return Err(match writer.take_error() {
-                Some(e) => JobFailure::of(&e, e.hint()),
-                None => JobFailure {
-                    error: "the reader stopped without a reason".into(),
-                    hint: None,
-                },
-            })
-        }
+    let (summary, written) = if job.text {
+        let mut writer = TextWriter::new(output).map_err(|e| JobFailure::of(&e, e.hint()))?;
+        let read = reader.read_text(input, &settings.read, &mut writer, &progress);
+        let summary = read_outcome(read, || writer.take_error())?;
+        (summary, writer.finish())
+    } else {
+        let mut writer = OutputWriter::new(input, job.format, output, &settings.write)
+            .map_err(|e| JobFailure::of(&e, e.hint()))?;
+        let read = reader.read(input, &settings.read, &mut writer, &progress);
+        let summary = read_outcome(read, || writer.take_error())?;
+        (summary, writer.finish())
     };
-    let written: Written = writer.finish().map_err(|e| JobFailure::of(&e, e.hint()))?;
+    let written: Written = written.map_err(|e| JobFailure::of(&e, e.hint()))?;
     commit::commit(written.pending, job, &staged, settings.hash_inputs)
         .map_err(|e| JobFailure::of(&e, e.hint()))?;
     let mut notes = summary.notes;
@@ -208,6 +203,7 @@ fn convert(
     notes.extend(cleaned);
     Ok(Outcome::Converted {
         output: job.output.clone(),
+        output_format: if job.text { "txt" } else { "parquet" },
         rows: written.rows,
         columns: written.columns,
         bytes: written.bytes,
@@ -215,6 +211,25 @@ fn convert(
         tables: written.tables,
         retries: summary.retries,
     })
+}
+
+/// A read's summary, or why it failed: its own error, or the writer's
+/// (`writer_error`) when the writer stopped it.
+fn read_outcome(
+    read: Result<ReadSummary, ReadError>,
+    writer_error: impl FnOnce() -> Option<OutputError>,
+) -> Result<ReadSummary, JobFailure> {
+    match read {
+        Ok(summary) => Ok(summary),
+        Err(ReadError::Failed(e)) => Err(e.into()),
+        Err(ReadError::Stopped) => Err(match writer_error() {
+            Some(e) => JobFailure::of(&e, e.hint()),
+            None => JobFailure {
+                error: "the reader stopped without a reason".into(),
+                hint: None,
+            },
+        }),
+    }
 }
 
 fn ensure_parent_dir(output: &Path) -> Result<(), JobFailure> {

@@ -112,6 +112,7 @@ impl Staged {
             input: input.to_path_buf(),
             format,
             output: PathBuf::new(),
+            text: false,
             replace: false,
         };
         Staged::prepare(&job, temp_dir)

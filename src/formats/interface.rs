@@ -34,6 +34,27 @@ pub trait InputFormat: Sync {
         tables: &mut dyn TableSink,
         progress: &ProgressRef,
     ) -> Result<ReadSummary, ReadError>;
+
+    /// Reads `input` as text into `text` (`--format txt`). Only formats
+    /// whose registry entry says `text_by_default` have a text form.
+    fn read_text(
+        &self,
+        input: &Path,
+        _options: &ReadOptions,
+        _text: &mut dyn TextSink,
+        _progress: &ProgressRef,
+    ) -> Result<ReadSummary, ReadError> {
+        Err(ReadError::Failed(FormatError {
+            message: format!("{}: this format has no text form", input.display()),
+            hint: None,
+        }))
+    }
+}
+
+/// Where a format's text form goes (`--format txt`): one part (a PDF
+/// page, with whatever separates it from the one before) at a time.
+pub trait TextSink {
+    fn write_part(&mut self, part: &str) -> Result<(), Stop>;
 }
 
 /// Where a format pushes what it reads. A call answered with [`Stop`]

@@ -1,12 +1,10 @@
 //! The input formats pyforge knows: the registry, and the reader of each.
 //!
-//! Each supported format is one module implementing [`InputFormat`] (the
-//! seam in `interface`) plus one [`FormatEntry`] in [`REGISTRY`]: its
-//! extensions, how its output is laid out, whether its reader needs a local
-//! copy of an input on a volume. `convert`, `info` and `validate` only go
-//! through the registry. Formats not built yet are listed with no reader
-//! (so `formats` and error messages can name them) and answer "not
-//! supported yet".
+//! Each format is one module implementing [`InputFormat`] (the seam in
+//! `interface`) plus one [`FormatEntry`] in [`REGISTRY`]: its extensions,
+//! how its output is laid out, whether its reader needs a local copy of an
+//! input on a volume. `convert`, `info` and `validate` only go through the
+//! registry.
 
 pub mod access;
 pub mod charset;
@@ -14,6 +12,7 @@ pub mod csv;
 pub mod dbase;
 pub mod excel;
 mod interface;
+pub mod pdf;
 #[cfg(test)]
 mod seam_probe;
 mod title_block;
@@ -26,7 +25,7 @@ use serde::Serialize;
 
 pub use interface::{
     json_document, name_width, Description, FormatError, Header, InputFormat, ReadError,
-    ReadSummary, Stop, TableName, TableSink,
+    ReadSummary, Stop, TableName, TableSink, TextSink,
 };
 
 /// What readers are told: every format's own options, and what they share.
@@ -45,6 +44,8 @@ pub struct ReadOptions {
     pub access: access::AccessSelection,
     /// Record path, column names, lists, namespaces and limits (XML).
     pub xml: xml::XmlOptions,
+    /// Pages, page markers, password and the worker's limits (PDF).
+    pub pdf: pdf::PdfOptions,
 }
 
 /// How a format's output is laid out (pyforge-cli 1.0.9's layout).
@@ -88,8 +89,7 @@ pub struct FormatEntry {
     /// Its reader cannot open files on a volume: inputs there are copied
     /// to local disk first (Access, for the JVM).
     pub needs_local_copy: bool,
-    /// `None`: listed, not supported yet.
-    pub reader: Option<&'static dyn InputFormat>,
+    pub reader: &'static dyn InputFormat,
 }
 
 /// Every format, in the order `pyforge formats` lists them.
@@ -99,16 +99,7 @@ static REGISTRY: &[&FormatEntry] = &[
     &dbase::FORMAT,
     &access::FORMAT,
     &xml::FORMAT,
-    &FormatEntry {
-        id: "pdf",
-        name: "PDF",
-        extensions: &["pdf"],
-        description: "PDF documents, text extraction",
-        layout: OutputLayout::File,
-        text_by_default: true,
-        needs_local_copy: false,
-        reader: None,
-    },
+    &pdf::FORMAT,
     #[cfg(test)]
     &seam_probe::FORMAT,
 ];
@@ -209,14 +200,9 @@ impl Format {
         self.0.needs_local_copy
     }
 
-    /// The reader, in a build that converts the format.
-    pub fn reader(&self) -> Option<&'static dyn InputFormat> {
+    /// The format's reader.
+    pub fn reader(&self) -> &'static dyn InputFormat {
         self.0.reader
-    }
-
-    /// Whether this build converts the format.
-    pub fn is_supported(&self) -> bool {
-        self.0.reader.is_some()
     }
 }
 

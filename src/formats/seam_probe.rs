@@ -27,7 +27,7 @@ pub const FORMAT: FormatEntry = FormatEntry {
     layout: OutputLayout::Directory(crate::formats::TableFiles::TableName),
     text_by_default: false,
     needs_local_copy: false,
-    reader: Some(&SeamProbe),
+    reader: &SeamProbe,
 };
 
 /// Rows per batch: small, so a table spans several.
@@ -170,6 +170,7 @@ mod tests {
             xml: Default::default(),
             jvm: crate::settings::jvm::jvm_settings(&Default::default()).unwrap(),
             access: Default::default(),
+            pdf: Default::default(),
         }
     }
 
@@ -243,11 +244,7 @@ mod tests {
 
         // info: the format describes itself behind the common header.
         assert_eq!(pyforge(&["info", "--json", input_arg]), ExitCode::SUCCESS);
-        let described = format
-            .reader()
-            .unwrap()
-            .describe(&input, &no_flags())
-            .unwrap();
+        let described = format.reader().describe(&input, &no_flags()).unwrap();
         let header = Header {
             schema_version: 1,
             file: input_arg.to_string(),

@@ -11,12 +11,14 @@
 //! unless `--allow-partial` keeps it; a table the format could not read is
 //! skipped under `--allow-partial` when its data is damaged. The finished
 //! output is handed back uncommitted, under its temporary name, for
-//! `convert::commit`.
+//! `convert::commit`. A format's text form (PDF) goes through `text`
+//! instead, into one file the same way.
 
 mod directory;
 mod file;
 mod names;
 mod table;
+mod text;
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +32,7 @@ use crate::sink::{SinkError, SinkOptions};
 use table::TableFile;
 
 pub use table::{shortfall, SOURCE_FORMAT_KEY, SOURCE_KEY, SOURCE_TABLE_KEY};
+pub use text::TextWriter;
 
 /// One table written into a directory output.
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +84,11 @@ pub enum OutputError {
     },
     #[error("{0}")]
     Layout(&'static str),
+    #[error("cannot write the text output beside {}: {source}", .target.display())]
+    Text {
+        target: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 fn table_prefix(table: &str) -> String {

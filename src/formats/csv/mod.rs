@@ -43,7 +43,7 @@ pub const FORMAT: FormatEntry = FormatEntry {
     layout: OutputLayout::File,
     text_by_default: false,
     needs_local_copy: false,
-    reader: Some(&format::Csv),
+    reader: &format::Csv,
 };
 
 use crate::progress::ProgressRef;

@@ -47,7 +47,7 @@ pub const FORMAT: FormatEntry = FormatEntry {
     layout: OutputLayout::Directory(TableFiles::TableName),
     text_by_default: false,
     needs_local_copy: false,
-    reader: Some(&format::Dbase),
+    reader: &format::Dbase,
 };
 
 /// How to read a table.

@@ -38,7 +38,7 @@ pub const FORMAT: FormatEntry = FormatEntry {
     layout: OutputLayout::Directory(TableFiles::StemAndTable),
     text_by_default: false,
     needs_local_copy: false,
-    reader: Some(&format::Excel),
+    reader: &format::Excel,
 };
 
 /// How to read a workbook.
