@@ -287,8 +287,8 @@ mdb-tables -1 "$1" | while IFS= read -r t; do mdb-export "$1" "$t" > /dev/null; 
 SH
 chmod +x "$B/mdb_export_all.sh"
 
-bench_access() { # GROUP DB ROWS CLI_RUNS (0: skip pyforge-cli)
-    local group=$1 db=$2 rows=$3 cli_runs=$4
+bench_access() { # GROUP DB ROWS TABLES CLI_RUNS (0: skip pyforge-cli)
+    local group=$1 db=$2 rows=$3 tables=$4 cli_runs=$5
     local stem
     stem=$(basename "$db" .accdb)
     bench_convert "$group" pyforge "$RUNS" "$B/$group-pyforge" "$rows" -- \
@@ -296,6 +296,12 @@ bench_access() { # GROUP DB ROWS CLI_RUNS (0: skip pyforge-cli)
     if [ -n "$BASELINE" ]; then
         bench_convert "$group" "pyforge baseline" "$RUNS" "$B/$group-baseline" "$rows" -- \
             "$BASELINE" convert "$db" --output-dir "$B/$group-baseline" --force
+    fi
+    if [ "$tables" -gt 1 ]; then
+        # Tables side by side: one per two threads (PYFORGE_THREADS), whatever the CPUs here.
+        bench_convert "$group" "pyforge, 2 tables at once (PYFORGE_THREADS=4)" "$RUNS" \
+            "$B/$group-pyforge-2" "$rows" -- \
+            env PYFORGE_THREADS=4 "$PYFORGE" convert "$db" --output-dir "$B/$group-pyforge-2" --force
     fi
     bench_convert "$group" "pyforge --engine ucanaccess" 1 "$B/$group-pyforge-ucanaccess" "$rows" -- \
         "$PYFORGE" convert "$db" --engine ucanaccess --output-dir "$B/$group-pyforge-ucanaccess" --force
@@ -316,9 +322,9 @@ if part access; then
     [ -n "$JAR_SET" ] || die "the JAR set is missing in .jars/ (scripts/fetch-jars.sh)"
     ACCESS_SMALL=$(gen_access 2 100000)
     ACCESS_BIG=$(gen_access 1 "$ACCESS_ROWS")
-    bench_access access-small "$ACCESS_SMALL" 200000 "$RUNS_SLOW"
+    bench_access access-small "$ACCESS_SMALL" 200000 2 "$RUNS_SLOW"
     if [ "$ACCESS_CLI_BIG" = 1 ]; then big_cli=$RUNS_SLOW; else big_cli=0; fi
-    bench_access access-big "$ACCESS_BIG" "$ACCESS_ROWS" "$big_cli"
+    bench_access access-big "$ACCESS_BIG" "$ACCESS_ROWS" 1 "$big_cli"
 fi
 
 # --- Excel conversions -------------------------------------------------------------

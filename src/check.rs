@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use crate::convert::staging::Staged;
 use crate::convert::write::shortfall;
-use crate::formats::{Format, FormatError, ReadError, ReadOptions, Stop, TableName, TableSink};
+use crate::formats::{
+    Format, FormatError, ReadError, ReadOptions, Stop, TableName, TableSink, TableSlot,
+};
 use crate::progress::{NoProgress, ProgressRef};
 
 /// One table as `validate` found it.
@@ -58,20 +60,40 @@ pub fn check(
     let progress: ProgressRef = std::sync::Arc::new(NoProgress);
     match reader.read(&staged.job.input, options, &mut checker, &progress) {
         Ok(summary) => {
-            checker.found.notes = summary.notes;
-            Ok(checker.found)
+            let mut found = checker.finish();
+            found.notes = summary.notes;
+            Ok(found)
         }
         Err(ReadError::Failed(e)) => Err(e),
         Err(ReadError::Stopped) => unreachable!("the checker never stops a read"),
     }
 }
 
-/// The table sink of `validate`.
+/// The table sink of `validate`. Tables are reported in the order the
+/// reader came to them (begun, or failed before they could be), whatever
+/// order they end in.
 #[derive(Default)]
 struct Checker {
     found: InputCheck,
-    /// The table being read.
-    current: Option<TableCheck>,
+    /// The tables begun, by slot, with their place in the order, while open.
+    open: Vec<Option<(usize, TableCheck)>>,
+    /// Tables the reader came to so far.
+    came_to: usize,
+    /// Finished tables, with their place in the order.
+    checked: Vec<(usize, TableCheck)>,
+}
+
+impl Checker {
+    fn finish(mut self) -> InputCheck {
+        self.checked.sort_by_key(|(order, _)| *order);
+        self.found.tables = self.checked.into_iter().map(|(_, t)| t).collect();
+        self.found
+    }
+
+    fn next_order(&mut self) -> usize {
+        self.came_to += 1;
+        self.came_to - 1
+    }
 }
 
 impl TableSink for Checker {
@@ -84,46 +106,57 @@ impl TableSink for Checker {
         table: TableName,
         schema: &SchemaRef,
         stated_rows: Option<u64>,
-    ) -> Result<(), Stop> {
+    ) -> Result<TableSlot, Stop> {
         self.found.columns += schema.fields().len();
-        self.current = Some(TableCheck {
+        let order = self.next_order();
+        let check = TableCheck {
             table: table.name.to_string(),
             rows: 0,
             row_count: stated_rows,
             valid: true,
             error: None,
-        });
+        };
+        self.open.push(Some((order, check)));
+        Ok(TableSlot::new(self.open.len() - 1))
+    }
+
+    fn write(&mut self, _slot: TableSlot, _batch: RecordBatch) -> Result<(), Stop> {
         Ok(())
     }
 
-    fn write(&mut self, _batch: RecordBatch) -> Result<(), Stop> {
-        Ok(())
-    }
-
-    fn end(&mut self, rows: u64, damage: Option<String>) -> Result<(), Stop> {
-        if let Some(mut table) = self.current.take() {
+    fn end(&mut self, slot: TableSlot, rows: u64, damage: Option<String>) -> Result<(), Stop> {
+        if let Some((order, mut table)) = self.open.get_mut(slot.index()).and_then(Option::take) {
             let problem = shortfall(&table.table, rows, table.row_count, damage);
             table.rows = rows;
             table.valid = problem.is_none();
             table.error = problem.map(|e| e.to_string());
-            self.found.tables.push(table);
+            self.checked.push((order, table));
         }
         Ok(())
     }
 
-    fn failed(&mut self, table: &str, error: &FormatError, _damage: bool) -> Result<(), Stop> {
-        let row_count = self
-            .current
-            .take()
-            .filter(|current| current.table == table)
-            .and_then(|current| current.row_count);
-        self.found.tables.push(TableCheck {
-            table: table.to_string(),
-            rows: 0,
-            row_count,
-            valid: false,
-            error: Some(error.message.clone()),
-        });
+    fn failed(
+        &mut self,
+        table: &str,
+        slot: Option<TableSlot>,
+        error: &FormatError,
+        _damage: bool,
+    ) -> Result<(), Stop> {
+        let begun = slot.and_then(|slot| self.open.get_mut(slot.index()).and_then(Option::take));
+        let (order, row_count) = match begun {
+            Some((order, check)) => (order, check.row_count),
+            None => (self.next_order(), None),
+        };
+        self.checked.push((
+            order,
+            TableCheck {
+                table: table.to_string(),
+                rows: 0,
+                row_count,
+                valid: false,
+                error: Some(error.message.clone()),
+            },
+        ));
         Ok(())
     }
 }

@@ -11,7 +11,7 @@ use arrow_schema::SchemaRef;
 
 use crate::formats::csv::{CsvError, CsvOptions, CsvTable};
 use crate::formats::excel::ExcelOptions;
-use crate::formats::{FormatError, Stop, TableName, TableSink};
+use crate::formats::{FormatError, Stop, TableName, TableSink, TableSlot};
 use crate::progress::NoProgress;
 
 /// A file of this process for the bytes under test, with `extension` (the
@@ -137,19 +137,25 @@ struct Discard;
 impl TableSink for Discard {
     fn restart(&mut self) {}
 
-    fn begin(&mut self, _: TableName, _: &SchemaRef, _: Option<u64>) -> Result<(), Stop> {
+    fn begin(&mut self, _: TableName, _: &SchemaRef, _: Option<u64>) -> Result<TableSlot, Stop> {
+        Ok(TableSlot::new(0))
+    }
+
+    fn write(&mut self, _: TableSlot, _: RecordBatch) -> Result<(), Stop> {
         Ok(())
     }
 
-    fn write(&mut self, _: RecordBatch) -> Result<(), Stop> {
+    fn end(&mut self, _: TableSlot, _: u64, _: Option<String>) -> Result<(), Stop> {
         Ok(())
     }
 
-    fn end(&mut self, _: u64, _: Option<String>) -> Result<(), Stop> {
-        Ok(())
-    }
-
-    fn failed(&mut self, _: &str, _: &FormatError, _: bool) -> Result<(), Stop> {
+    fn failed(
+        &mut self,
+        _: &str,
+        _: Option<TableSlot>,
+        _: &FormatError,
+        _: bool,
+    ) -> Result<(), Stop> {
         Ok(())
     }
 }

@@ -58,19 +58,20 @@ struct Corpus {
     _out: tempfile::TempDir,
 }
 
-/// Converts the whole corpus with each of `engines`, with the encryption
-/// add-on installed: the files of [`NEEDS`] one by one with what they need,
-/// all others in one call, four at once, each with its own helper. `None`
-/// without the corpus.
-fn convert_corpus(engines: &[&'static str]) -> Option<Corpus> {
-    let dir = corpus()?;
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
+/// The databases of the corpus in `dir`, sorted.
+pub fn corpus_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".mdb") || n.ends_with(".accdb"))
         .collect();
     files.sort();
-    let out = tempfile::tempdir().unwrap();
+    files
+}
+
+/// How `files` are converted: all but those of [`NEEDS`] in one call, then
+/// each of those alone with the arguments it needs.
+pub fn corpus_calls(files: &[String]) -> Vec<(Vec<&str>, &'static [&'static str])> {
     let plain: Vec<&str> = files
         .iter()
         .map(String::as_str)
@@ -78,6 +79,18 @@ fn convert_corpus(engines: &[&'static str]) -> Option<Corpus> {
         .collect();
     let mut calls: Vec<(Vec<&str>, &[&str])> = vec![(plain, &[])];
     calls.extend(NEEDS.iter().map(|(file, args)| (vec![*file], *args)));
+    calls
+}
+
+/// Converts the whole corpus with each of `engines`, with the encryption
+/// add-on installed: the files of [`NEEDS`] one by one with what they need,
+/// all others in one call, four at once, each with its own helper. `None`
+/// without the corpus.
+fn convert_corpus(engines: &[&'static str]) -> Option<Corpus> {
+    let dir = corpus()?;
+    let files = corpus_files(&dir);
+    let out = tempfile::tempdir().unwrap();
+    let calls = corpus_calls(&files);
     let mut results = BTreeMap::new();
     for &engine in engines {
         for (inputs, extra) in &calls {

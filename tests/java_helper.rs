@@ -462,6 +462,7 @@ impl Helper {
             batch_rows,
             limit,
             values: None,
+            concurrent: None,
         }));
         match last {
             Response::ReadEnd(end) => Ok((rows, batches, end)),
@@ -479,6 +480,7 @@ impl Helper {
             batch_rows: None,
             limit: None,
             values: Some(values),
+            concurrent: None,
         }));
         match last {
             Response::ReadEnd(_) => rows,
@@ -791,6 +793,7 @@ fn the_helper_exits_when_stdin_closes() {
                 batch_rows: Some(1),
                 limit: None,
                 values: None,
+                concurrent: None,
             }),
         ];
         for request in &requests {
@@ -828,6 +831,7 @@ fn cancel_ends_a_read_early() {
             batch_rows: Some(1),
             limit: None,
             values: None,
+            concurrent: None,
         }))
         .unwrap();
         let stop = serde_json::to_string(&Request::Cancel(CancelRequest {
@@ -1107,6 +1111,87 @@ fn generated_database_with_jackcess() {
         check_generated(&mut helper, "types.accdb", Engine::Jackcess);
         check_generated(&mut helper, "types.mdb", Engine::Jackcess);
         assert_eq!(helper.bye().code(), Some(0));
+    });
+}
+
+/// Reads marked concurrent run beside the requests after them (feature
+/// `concurrent_reads`): their rows interleave by id, a `schema` asked
+/// meanwhile is answered, and each read still gives its table whole and in
+/// file order. UCanAccess serves the same requests one after another.
+#[test]
+fn concurrent_reads_interleave_and_give_each_table_whole() {
+    each_java(|java| {
+        for engine in [Engine::Jackcess, Engine::Ucanaccess] {
+            let mut helper = Helper::start(java);
+            let features = &helper.hello.as_ref().unwrap().features;
+            assert!(features
+                .iter()
+                .any(|f| f == protocol::FEATURE_CONCURRENT_READS));
+            helper.open_ok(&generated().join("types.accdb"), engine, None);
+            let read = |id, table: &str| {
+                Request::Read(ReadRequest {
+                    id,
+                    table: table.to_string(),
+                    batch_rows: Some(10),
+                    limit: None,
+                    values: None,
+                    concurrent: Some(true),
+                })
+            };
+            let (first, second, types) = (helper.id(), helper.id(), helper.id());
+            helper.send(&read(first, "Big"));
+            helper.send(&read(second, "Big"));
+            helper.send(&read(types, "AllTypes"));
+            let schema = helper.id();
+            helper.send(&Request::Schema(SchemaRequest {
+                id: schema,
+                table: "Empty".into(),
+            }));
+            let mut rows: BTreeMap<u64, Vec<Vec<Value>>> = BTreeMap::new();
+            let mut ended = Vec::new();
+            let mut order = Vec::new();
+            let mut schema_answered = false;
+            while ended.len() < 3 || !schema_answered {
+                let Some(message) = helper.recv() else {
+                    helper.fail("the helper ended during concurrent reads")
+                };
+                let id = message.id().unwrap();
+                order.push(id);
+                match message {
+                    Response::Rows(batch) => rows.entry(id).or_default().extend(batch.rows),
+                    Response::ReadEnd(end) => {
+                        assert!(!end.cancelled);
+                        ended.push((id, end.rows_sent));
+                    }
+                    Response::Schema(s) if id == schema => {
+                        assert_eq!(s.table, "Empty");
+                        schema_answered = true;
+                    }
+                    other => helper.fail(&format!("unexpected {other:?}")),
+                }
+                // A slow reader: the reads hold the pipe in turns.
+                std::thread::sleep(Duration::from_micros(300));
+            }
+            let big: Vec<Vec<Value>> = (0..2500)
+                .map(|n| vec![json!(n), json!(format!("row {n}")), json!(n as f64 / 2.0)])
+                .collect();
+            for id in [first, second] {
+                let mut got = rows.remove(&id).unwrap_or_default();
+                if engine == Engine::Ucanaccess {
+                    got.sort_by_key(|r| r[0].as_i64());
+                }
+                assert_eq!(got, big, "{engine:?} read {id}");
+            }
+            assert_eq!(rows.remove(&types).map(|r| r.len()), Some(5));
+            let last_of = |id| order.iter().rposition(|&i| i == id).unwrap();
+            let first_of = |id| order.iter().position(|&i| i == id).unwrap();
+            let interleaved = first_of(second) < last_of(first);
+            match engine {
+                Engine::Jackcess => assert!(interleaved, "{engine:?}: {order:?}"),
+                Engine::Ucanaccess => assert!(!interleaved, "{engine:?}: in order"),
+            }
+            assert_eq!(helper.bye().code(), Some(0));
+        }
     });
 }
 

@@ -7,6 +7,7 @@
 mod util;
 
 mod access;
+mod access_concurrent;
 mod access_corpus;
 mod access_damage;
 mod access_interrupt;

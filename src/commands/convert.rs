@@ -233,6 +233,7 @@ fn prepare(
     if read.csv.threads == 0 {
         read.csv.threads = (cpus / jobs.min(plan.jobs.len()).max(1)).max(1);
         read.dbase.threads = read.csv.threads;
+        read.access.threads = read.csv.threads;
     }
     let settings = JobSettings {
         read,

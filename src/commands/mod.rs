@@ -63,10 +63,10 @@ pub fn jvm_overrides(args: &JvmArgs) -> settings::Overrides {
 }
 
 // Defined here, not in `cli.rs` (definitions only); called as
-// `args.access.selection()` by the subcommands.
+// `args.access.selection(..)` by the subcommands.
 impl AccessArgs {
     /// Which tables to read, how, and with which password.
-    pub fn selection(&self, password: Option<String>) -> AccessSelection {
+    pub fn selection(&self, password: Option<String>, threads: usize) -> AccessSelection {
         AccessSelection {
             tables: self.tables.clone(),
             password,
@@ -75,6 +75,7 @@ impl AccessArgs {
                 EngineArg::Ucanaccess => Engine::Ucanaccess,
             },
             cache_metadata: self.cache_metadata,
+            threads,
         }
     }
 }
@@ -126,6 +127,7 @@ pub fn read_options(
     let csv = csv_options(&args.csv, all_strings)?;
     let dbase = &args.dbase;
     let passwords = settings::pdf::passwords(args.password.as_deref());
+    let threads = csv.threads;
     Ok(crate::formats::ReadOptions {
         all_strings,
         excel: excel_options(&args.excel, csv.no_header),
@@ -139,7 +141,7 @@ pub fn read_options(
         xml: xml_options(&args.xml, csv.encoding)?,
         csv,
         jvm: jvm_settings(&args.jvm)?,
-        access: args.access.selection(passwords.access),
+        access: args.access.selection(passwords.access, threads),
         pdf: pdf_options(&args.pdf, passwords.pdf)?,
     })
 }

@@ -60,9 +60,14 @@ pub trait TextSink {
 /// Where a format pushes what it reads. A call answered with [`Stop`]
 /// ends the read: the format returns [`ReadError::Stopped`] (or, after
 /// [`failed`](TableSink::failed), its own error).
+///
+/// Each table begun is named by its [`TableSlot`] until it ends, so a reader
+/// may have several tables open at once (Access reads the tables of one
+/// database side by side); the sink keeps the tables in the order they were
+/// begun, whatever order they end in.
 pub trait TableSink {
     /// The reader starts over (it restarted its helper process): everything
-    /// pushed so far is forgotten.
+    /// pushed so far, open tables included, is forgotten.
     fn restart(&mut self);
 
     /// A table begins; its batches follow. `stated_rows` is the row count
@@ -72,19 +77,43 @@ pub trait TableSink {
         table: TableName,
         schema: &SchemaRef,
         stated_rows: Option<u64>,
-    ) -> Result<(), Stop>;
+    ) -> Result<TableSlot, Stop>;
 
-    /// One bounded batch of the table begun last.
-    fn write(&mut self, batch: RecordBatch) -> Result<(), Stop>;
+    /// One bounded batch of the table begun as `slot`.
+    fn write(&mut self, slot: TableSlot, batch: RecordBatch) -> Result<(), Stop>;
 
-    /// The table begun last is over: `rows` were pushed, and `damage` says
-    /// why the read stopped early when the file's damage stopped it.
-    fn end(&mut self, rows: u64, damage: Option<String>) -> Result<(), Stop>;
+    /// The table begun as `slot` is over: `rows` were pushed, and `damage`
+    /// says why the read stopped early when the file's damage stopped it.
+    fn end(&mut self, slot: TableSlot, rows: u64, damage: Option<String>) -> Result<(), Stop>;
 
     /// `table` could not be read (`damage`: its data is damaged, rather
-    /// than something else having failed). Answered with `Ok` the reader
+    /// than something else having failed); `slot` when it had been begun,
+    /// and what was pushed of it is dropped. Answered with `Ok` the reader
     /// goes on to the next table; with [`Stop`] it returns `error`.
-    fn failed(&mut self, table: &str, error: &FormatError, damage: bool) -> Result<(), Stop>;
+    fn failed(
+        &mut self,
+        table: &str,
+        slot: Option<TableSlot>,
+        error: &FormatError,
+        damage: bool,
+    ) -> Result<(), Stop>;
+}
+
+/// A table open in a [`TableSink`]: the sink numbers the tables it begins,
+/// from 0, in the order they are begun (and from 0 again after a restart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TableSlot(usize);
+
+impl TableSlot {
+    /// The slot of the `index`th table begun.
+    pub fn new(index: usize) -> TableSlot {
+        TableSlot(index)
+    }
+
+    /// Where the table stands in the order of beginning.
+    pub fn index(self) -> usize {
+        self.0
+    }
 }
 
 /// How a format names a table it pushes: by its name in the input (a

@@ -25,7 +25,7 @@ use serde::Serialize;
 
 pub use interface::{
     json_document, name_width, Description, FormatError, Header, InputFormat, ReadError,
-    ReadSummary, Stop, TableName, TableSink, TextSink,
+    ReadSummary, Stop, TableName, TableSink, TableSlot, TextSink,
 };
 
 /// What readers are told: every format's own options, and what they share.

@@ -121,7 +121,7 @@ impl InputFormat for SeamProbe {
         )]));
         let info = parse(input)?;
         for table in &info.tables {
-            tables.begin(
+            let slot = tables.begin(
                 TableName::part(&table.name),
                 &schema,
                 Some(table.stated_rows),
@@ -130,9 +130,9 @@ impl InputFormat for SeamProbe {
                 let column = Arc::new(Int64Array::from(chunk.to_vec()));
                 let batch =
                     RecordBatch::try_new(schema.clone(), vec![column]).expect("one int64 column");
-                tables.write(batch)?;
+                tables.write(slot, batch)?;
             }
-            tables.end(table.values.len() as u64, None)?;
+            tables.end(slot, table.values.len() as u64, None)?;
         }
         Ok(ReadSummary {
             notes: vec![format!("{} table(s) probed", info.tables.len())],

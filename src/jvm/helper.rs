@@ -20,7 +20,7 @@ use super::protocol::{
     TablesRequest, ValueEncoding,
 };
 use super::retry::{self, RetryPolicy, Verdict};
-use super::rows::{self, Decoded, RowsTarget};
+use super::rows::{self, DecodeError, Decoded, OneRead, RowsRoute, RowsTarget};
 use crate::files::{leftovers, TempPath};
 
 /// How to start a helper.
@@ -138,6 +138,19 @@ fn kind_name(kind: ErrorKind) -> &'static str {
         ErrorKind::BadRequest => "bad_request",
         ErrorKind::Unknown => "internal",
     }
+}
+
+/// What happened next to a read in flight (see [`Helper::next_read_event`]).
+#[derive(Debug)]
+pub enum ReadEvent<E> {
+    /// A `rows` message: this many rows went into request `id`'s target.
+    Rows { id: RequestId, rows: usize },
+    /// Request `id`'s read is over.
+    Ended { id: RequestId, end: ReadEnd },
+    /// The helper answered request `id` with an error; reads beside it go on.
+    Failed { id: RequestId, error: HelperError },
+    /// Request `id`'s target refused what it was given.
+    Refused { id: RequestId, error: E },
 }
 
 /// A started helper that completed the handshake.
@@ -293,16 +306,25 @@ impl Helper {
         }
     }
 
-    /// Streams a table into `target`, each `rows` message decoded straight
-    /// into it (the Rust side never holds the table). Returns the helper's
-    /// closing counts, or the target's reason for ending the read.
-    pub async fn read<T: RowsTarget>(
+    /// Whether the helper reads several tables at once when asked (feature
+    /// `concurrent_reads`).
+    pub fn reads_concurrently(&self) -> bool {
+        self.hello
+            .features
+            .iter()
+            .any(|f| f == protocol::FEATURE_CONCURRENT_READS)
+    }
+
+    /// Asks for a table's rows; they come as [`ReadEvent`]s. With
+    /// `concurrent` (only when [`reads_concurrently`](Self::reads_concurrently))
+    /// the helper reads the table beside the requests that follow.
+    pub async fn start_read(
         &mut self,
         table: &str,
         batch_rows: u32,
         values: ValueEncoding,
-        target: &mut T,
-    ) -> Result<Result<ReadEnd, T::Error>, HelperError> {
+        concurrent: bool,
+    ) -> Result<RequestId, HelperError> {
         let id = self.id();
         self.process
             .send(&Request::Read(ReadRequest {
@@ -311,40 +333,117 @@ impl Helper {
                 batch_rows: Some(batch_rows),
                 limit: None,
                 values: Some(values),
+                concurrent: concurrent.then_some(true),
             }))
             .await?;
+        Ok(id)
+    }
+
+    /// Asks the helper to end read `id` early (it answers `read_end` with
+    /// `cancelled`).
+    pub async fn cancel(&mut self, id: RequestId) -> Result<(), HelperError> {
+        let target = id;
+        let id = self.id();
+        self.process
+            .send(&Request::Cancel(protocol::CancelRequest { id, target }))
+            .await?;
+        Ok(())
+    }
+
+    /// The next thing that happened to one of the reads `route` knows: each
+    /// `rows` message is decoded straight into its read's target (the Rust
+    /// side never holds a table). Messages for other requests are skipped;
+    /// an `error` without a request id fails the helper as a whole.
+    pub async fn next_read_event<R: RowsRoute>(
+        &mut self,
+        route: &mut R,
+    ) -> Result<ReadEvent<<R::Target as RowsTarget>::Error>, HelperError> {
         loop {
             let line = self.process.receive_line(self.idle_timeout, "rows").await?;
             // The hot path: a `rows` line goes straight into the target. The
             // generic `Response` enum is tagged by a field, which makes serde
             // buffer the whole message before decoding it a second time.
-            let decoded = if line.starts_with(ROWS_MESSAGE_START) {
-                rows::decode(line, id, target)
-            } else {
-                match Self::check_answer(id, process::parse_message::<Response>(line)?)? {
-                    None => continue,
-                    Some(Response::Rows(batch)) => {
-                        rows::feed(batch.rows, target).map(Decoded::Rows)
+            let (id, decoded) = if line.starts_with(ROWS_MESSAGE_START) {
+                match rows::decode(line, route) {
+                    Ok(Decoded::Rows { id, rows }) => (id, Ok(rows)),
+                    Ok(Decoded::OtherRequest(got)) => {
+                        tracing::warn!("helper sent rows of request {got}, which is not read here");
+                        continue;
                     }
-                    Some(Response::ReadEnd(end)) => return Ok(Ok(end)),
-                    Some(other) => return Err(unexpected("rows", &other)),
+                    Err(DecodeError { id, error }) => {
+                        let refusal = id.and_then(|id| {
+                            let refusal = route.target(id)?.take_refusal()?;
+                            Some(ReadEvent::Refused { id, error: refusal })
+                        });
+                        return match refusal {
+                            Some(refused) => Ok(refused),
+                            None => Err(process::bad_message(line, &error).into()),
+                        };
+                    }
+                }
+            } else {
+                let response = process::parse_message::<Response>(line)?;
+                let Some(id) = response.id() else {
+                    if let Response::Error(e) = response {
+                        return Err(HelperError::Reported {
+                            kind: e.kind,
+                            message: e.message,
+                        });
+                    }
+                    tracing::warn!("helper sent a message with no request id; skipped");
+                    continue;
+                };
+                let Some(target) = route.target(id) else {
+                    tracing::warn!("helper answered request {id}, which is not read here");
+                    continue;
+                };
+                match response {
+                    Response::Rows(batch) => (id, rows::feed(batch.rows, target)),
+                    Response::ReadEnd(end) => return Ok(ReadEvent::Ended { id, end }),
+                    Response::Error(e) => {
+                        let error = HelperError::Reported {
+                            kind: e.kind,
+                            message: e.message,
+                        };
+                        return Ok(ReadEvent::Failed { id, error });
+                    }
+                    other => return Err(unexpected("rows", &other)),
                 }
             };
-            match decoded {
-                Ok(Decoded::Rows(count)) => {
-                    if let Err(e) = target.end_batch(count) {
-                        return Ok(Err(e));
-                    }
-                }
-                Ok(Decoded::OtherRequest(got)) => {
-                    tracing::warn!("helper answered request {got} while pyforge waited for {id}");
-                }
+            let target = route.target(id).expect("a routed read");
+            let rows = match decoded {
+                Ok(rows) => rows,
                 Err(error) => {
                     return match target.take_refusal() {
-                        Some(refusal) => Ok(Err(refusal)),
+                        Some(refusal) => Ok(ReadEvent::Refused { id, error: refusal }),
                         None => Err(process::bad_message(line, &error).into()),
-                    };
+                    }
                 }
+            };
+            return Ok(match target.end_batch(rows) {
+                Ok(()) => ReadEvent::Rows { id, rows },
+                Err(error) => ReadEvent::Refused { id, error },
+            });
+        }
+    }
+
+    /// Streams a table into `target` alone. Returns the helper's closing
+    /// counts, or the target's reason for ending the read.
+    pub async fn read<T: RowsTarget>(
+        &mut self,
+        table: &str,
+        batch_rows: u32,
+        values: ValueEncoding,
+        target: &mut T,
+    ) -> Result<Result<ReadEnd, T::Error>, HelperError> {
+        let id = self.start_read(table, batch_rows, values, false).await?;
+        let mut route = OneRead { id, target };
+        loop {
+            match self.next_read_event(&mut route).await? {
+                ReadEvent::Rows { .. } => {}
+                ReadEvent::Ended { end, .. } => return Ok(Ok(end)),
+                ReadEvent::Failed { error, .. } => return Err(error),
+                ReadEvent::Refused { error, .. } => return Ok(Err(error)),
             }
         }
     }

@@ -47,6 +47,17 @@
 //!
 //! A helper holds at most one open database (one JVM per database).
 //!
+//! **Concurrent reads** (feature `concurrent_reads`). A `read` with
+//! `"concurrent":true` does not hold up the requests after it: the helper
+//! reads that table on a thread of its own, through the same file opened
+//! read-only for that thread alone, and goes on with the next request. Its
+//! `rows` and its `read_end` (or `error`) interleave with the replies to
+//! other requests, whole lines each, told apart by `id`. pyforge sends such
+//! reads only for the `jackcess` engine, never more at once than it can
+//! take, and no `open`, `close` or second database while any runs; a helper
+//! whose engine cannot read that way serves a concurrent read in order, as
+//! any other.
+//!
 //! | request | replies |
 //! | --- | --- |
 //! | `hello` | none (or `error` and exit 2 on a version mismatch) |
@@ -191,6 +202,9 @@ pub const DEFAULT_BATCH_ROWS: u32 = 1000;
 /// The largest `batch_rows` the helper accepts. Since version 1.
 pub const MAX_BATCH_ROWS: u32 = 100_000;
 
+/// The hello feature of a helper that reads tables side by side.
+pub const FEATURE_CONCURRENT_READS: &str = "concurrent_reads";
+
 /// A `rows` message is closed early once its JSON passes this many
 /// characters (so a line stays near this size unless one row is bigger).
 /// Since version 1.
@@ -317,6 +331,10 @@ pub struct ReadRequest {
     /// or `compact` (feature `compact_values`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<ValueEncoding>,
+    /// Read beside the requests that follow (feature
+    /// [`FEATURE_CONCURRENT_READS`]); see "Concurrent reads" above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrent: Option<bool>,
 }
 
 /// The encodings of row values. `compact` writes as JSON integers what

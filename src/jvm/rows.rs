@@ -3,8 +3,10 @@
 //! the line, so no value of a large read exists as a `serde_json::Value` on
 //! the way to its column (the hot path of an Access conversion).
 //!
-//! The wire format is protocol v1's `rows` message, in any member order; a
-//! message for another request is recognised by its `id` and skipped.
+//! The wire format is protocol v1's `rows` message, in any member order. A
+//! [`RowsRoute`] says which target each request's rows go to (several reads
+//! may be in flight at once); a message for a request it does not know is
+//! recognised by its `id` and skipped.
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -28,25 +30,56 @@ pub trait RowsTarget {
     fn take_refusal(&mut self) -> Option<Self::Error>;
 }
 
+/// Where the rows of each read in flight go.
+pub trait RowsRoute {
+    type Target: RowsTarget;
+
+    /// The target of request `id`'s rows; `None` for a request not read here.
+    fn target(&mut self, id: RequestId) -> Option<&mut Self::Target>;
+}
+
+/// The route of a single read: request `id`'s rows into `target`.
+pub struct OneRead<'t, T> {
+    pub id: RequestId,
+    pub target: &'t mut T,
+}
+
+impl<T: RowsTarget> RowsRoute for OneRead<'_, T> {
+    type Target = T;
+
+    fn target(&mut self, id: RequestId) -> Option<&mut T> {
+        (id == self.id).then_some(&mut *self.target)
+    }
+}
+
 /// What one `rows` message held.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Decoded {
-    /// This many rows of the awaited request went into the target.
-    Rows(usize),
-    /// The message answers another request; nothing was decoded.
+    /// This many rows of request `id` went into its target.
+    Rows { id: RequestId, rows: usize },
+    /// The message answers a request the route does not know; nothing was
+    /// decoded.
     OtherRequest(RequestId),
 }
 
-/// Decodes the `rows` message `line` of request `awaited` into `target`.
-pub fn decode<T: RowsTarget>(
-    line: &[u8],
-    awaited: RequestId,
-    target: &mut T,
-) -> Result<Decoded, serde_json::Error> {
+/// A `rows` message that could not be decoded: broken text, or a row its
+/// target refused (the target then holds the reason).
+#[derive(Debug)]
+pub struct DecodeError {
+    /// The request the message answers, when the text got as far as its id.
+    pub id: Option<RequestId>,
+    pub error: serde_json::Error,
+}
+
+/// Decodes the `rows` message `line` into the target `route` gives its
+/// request.
+pub fn decode<R: RowsRoute>(line: &[u8], route: &mut R) -> Result<Decoded, DecodeError> {
     let mut deserializer = serde_json::Deserializer::from_slice(line);
-    let decoded = MessageSeed { awaited, target }.deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(decoded)
+    let mut id = None;
+    let decoded = MessageSeed { route, id: &mut id }
+        .deserialize(&mut deserializer)
+        .and_then(|decoded| deserializer.end().map(|()| decoded));
+    decoded.map_err(|error| DecodeError { id, error })
 }
 
 /// Feeds rows already parsed into values (a message that took the generic
@@ -62,12 +95,13 @@ pub fn feed<T: RowsTarget>(
     Ok(count)
 }
 
-struct MessageSeed<'t, T> {
-    awaited: RequestId,
-    target: &'t mut T,
+struct MessageSeed<'r, R> {
+    route: &'r mut R,
+    /// The message's id, once read.
+    id: &'r mut Option<RequestId>,
 }
 
-impl<'de, T: RowsTarget> DeserializeSeed<'de> for MessageSeed<'_, T> {
+impl<'de, R: RowsRoute> DeserializeSeed<'de> for MessageSeed<'_, R> {
     type Value = Decoded;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Decoded, D::Error> {
@@ -75,7 +109,7 @@ impl<'de, T: RowsTarget> DeserializeSeed<'de> for MessageSeed<'_, T> {
     }
 }
 
-impl<'de, T: RowsTarget> Visitor<'de> for MessageSeed<'_, T> {
+impl<'de, R: RowsRoute> Visitor<'de> for MessageSeed<'_, R> {
     type Value = Decoded;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -83,20 +117,17 @@ impl<'de, T: RowsTarget> Visitor<'de> for MessageSeed<'_, T> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decoded, A::Error> {
-        let mut id: Option<RequestId> = None;
         let mut decoded: Option<usize> = None;
-        // Rows that came before the id cannot go into the target yet.
+        // Rows that came before the id cannot go into a target yet.
         let mut early: Option<Vec<Vec<serde_json::Value>>> = None;
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "id" => id = Some(map.next_value()?),
-                "rows" => match id {
-                    Some(got) if got == self.awaited => {
-                        decoded = Some(map.next_value_seed(RowsSeed {
-                            target: &mut *self.target,
-                        })?);
+                "id" => *self.id = Some(map.next_value()?),
+                "rows" => match (*self.id).map(|id| self.route.target(id)) {
+                    Some(Some(target)) => {
+                        decoded = Some(map.next_value_seed(RowsSeed { target })?);
                     }
-                    Some(_) => {
+                    Some(None) => {
                         map.next_value::<IgnoredAny>()?;
                     }
                     None => early = Some(map.next_value()?),
@@ -106,14 +137,14 @@ impl<'de, T: RowsTarget> Visitor<'de> for MessageSeed<'_, T> {
                 }
             }
         }
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        if id != self.awaited {
+        let id = (*self.id).ok_or_else(|| de::Error::missing_field("id"))?;
+        let Some(target) = self.route.target(id) else {
             return Ok(Decoded::OtherRequest(id));
-        }
+        };
         match (decoded, early) {
-            (Some(count), _) => Ok(Decoded::Rows(count)),
-            (None, Some(rows)) => feed(rows, self.target)
-                .map(Decoded::Rows)
+            (Some(rows), _) => Ok(Decoded::Rows { id, rows }),
+            (None, Some(rows)) => feed(rows, target)
+                .map(|rows| Decoded::Rows { id, rows })
                 .map_err(de::Error::custom),
             (None, None) => Err(de::Error::missing_field("rows")),
         }
@@ -205,11 +236,23 @@ mod tests {
         }
     }
 
+    /// Decodes `line` for request `id` alone.
+    fn decode_one(
+        line: &[u8],
+        id: RequestId,
+        target: &mut Collect,
+    ) -> Result<Decoded, DecodeError> {
+        decode(line, &mut OneRead { id, target })
+    }
+
     #[test]
     fn rows_of_the_awaited_request_go_into_the_target() {
         let mut target = Collect::default();
         let line = br#"{"type":"rows","id":7,"rows":[[1,"a\"b",null],[2,"c",true]]}"#;
-        assert_eq!(decode(line, 7, &mut target).unwrap(), Decoded::Rows(2));
+        assert_eq!(
+            decode_one(line, 7, &mut target).unwrap(),
+            Decoded::Rows { id: 7, rows: 2 }
+        );
         assert_eq!(
             target.rows,
             vec![
@@ -223,7 +266,10 @@ mod tests {
     fn rows_before_the_id_are_decoded_once_the_id_is_known() {
         let mut target = Collect::default();
         let line = br#"{"rows":[[1],[2],[3]],"type":"rows","id":3}"#;
-        assert_eq!(decode(line, 3, &mut target).unwrap(), Decoded::Rows(3));
+        assert_eq!(
+            decode_one(line, 3, &mut target).unwrap(),
+            Decoded::Rows { id: 3, rows: 3 }
+        );
         assert_eq!(target.rows.len(), 3);
     }
 
@@ -235,7 +281,7 @@ mod tests {
             br#"{"rows":[[1]],"type":"rows","id":2}"#,
         ] {
             assert_eq!(
-                decode(line, 3, &mut target).unwrap(),
+                decode_one(line, 3, &mut target).unwrap(),
                 Decoded::OtherRequest(2)
             );
         }
@@ -245,10 +291,10 @@ mod tests {
     #[test]
     fn broken_text_and_a_missing_member_are_errors() {
         let mut target = Collect::default();
-        assert!(decode(br#"{"type":"rows","id":1,"rows":[[1]"#, 1, &mut target).is_err());
-        assert!(decode(br#"{"type":"rows","id":1,"rows":[[1]]} x"#, 1, &mut target).is_err());
-        assert!(decode(br#"{"type":"rows","rows":[[1]]}"#, 1, &mut target).is_err());
-        assert!(decode(br#"{"type":"rows","id":1}"#, 1, &mut target).is_err());
+        assert!(decode_one(br#"{"type":"rows","id":1,"rows":[[1]"#, 1, &mut target).is_err());
+        assert!(decode_one(br#"{"type":"rows","id":1,"rows":[[1]]} x"#, 1, &mut target).is_err());
+        assert!(decode_one(br#"{"type":"rows","rows":[[1]]}"#, 1, &mut target).is_err());
+        assert!(decode_one(br#"{"type":"rows","id":1}"#, 1, &mut target).is_err());
         assert!(target.take_refusal().is_none());
     }
 
@@ -256,9 +302,57 @@ mod tests {
     fn a_refusal_stops_the_message_and_is_kept_by_the_target() {
         let mut target = Collect::default();
         let line = br#"{"type":"rows","id":1,"rows":[[1],["refused"],[3]]}"#;
-        assert!(decode(line, 1, &mut target).is_err());
+        let error = decode_one(line, 1, &mut target).unwrap_err();
+        assert_eq!(error.id, Some(1));
         assert_eq!(target.take_refusal(), Some("refused"));
         assert_eq!(target.rows.len(), 1);
+    }
+
+    /// Two reads in flight: each message's rows reach its own target.
+    struct Two {
+        first: Collect,
+        second: Collect,
+    }
+
+    impl RowsRoute for Two {
+        type Target = Collect;
+
+        fn target(&mut self, id: RequestId) -> Option<&mut Collect> {
+            match id {
+                4 => Some(&mut self.first),
+                5 => Some(&mut self.second),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn interleaved_reads_reach_their_own_targets() {
+        let mut route = Two {
+            first: Collect::default(),
+            second: Collect::default(),
+        };
+        let lines: [&[u8]; 4] = [
+            br#"{"type":"rows","id":4,"rows":[[1]]}"#,
+            br#"{"type":"rows","id":5,"rows":[[2],[3]]}"#,
+            br#"{"rows":[[4]],"type":"rows","id":4}"#,
+            br#"{"type":"rows","id":6,"rows":[[5]]}"#,
+        ];
+        let decoded: Vec<Decoded> = lines
+            .iter()
+            .map(|line| decode(line, &mut route).unwrap())
+            .collect();
+        assert_eq!(
+            decoded,
+            vec![
+                Decoded::Rows { id: 4, rows: 1 },
+                Decoded::Rows { id: 5, rows: 2 },
+                Decoded::Rows { id: 4, rows: 1 },
+                Decoded::OtherRequest(6),
+            ]
+        );
+        assert_eq!(route.first.rows, vec![vec![json!(1)], vec![json!(4)]]);
+        assert_eq!(route.second.rows, vec![vec![json!(2)], vec![json!(3)]]);
     }
 
     #[test]

@@ -18,8 +18,6 @@ pub struct DirectoryDestination {
     stems: FileStems,
     /// Files moved in so far.
     kept: Vec<PathBuf>,
-    /// The file name of the table being written.
-    placing: Option<String>,
 }
 
 impl DirectoryDestination {
@@ -40,7 +38,6 @@ impl DirectoryDestination {
             input_stem: input_stem.to_string(),
             stems: FileStems::default(),
             kept: Vec::new(),
-            placing: None,
         })
     }
 }
@@ -57,24 +54,20 @@ impl Destination for DirectoryDestination {
         // A whole-input table cannot be told from a table of the same name.
         let key = if table.whole_input { "" } else { table.name };
         let file = format!("{}.parquet", self.stems.stem_for(key, &name));
-        let target = self.temp.path().join(&file);
-        self.placing = Some(file);
-        Ok(target)
+        Ok(self.temp.path().join(file))
     }
 
     fn names_tables(&self) -> bool {
         true
     }
 
-    fn keep(&mut self, temp: TempPath) -> Result<String, CommitError> {
-        let file = self
-            .placing
-            .take()
-            .expect("a table placed before it is kept");
-        let target = self.temp.path().join(&file);
+    fn keep(&mut self, temp: TempPath, placed: &Path) -> Result<String, CommitError> {
         temp.commit(true)?;
-        self.kept.push(target);
-        Ok(file)
+        self.kept.push(placed.to_path_buf());
+        Ok(placed
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default())
     }
 
     fn restart(&mut self) {
@@ -82,7 +75,6 @@ impl Destination for DirectoryDestination {
             let _ = std::fs::remove_file(file);
         }
         self.stems = FileStems::default();
-        self.placing = None;
     }
 
     fn finish(self: Box<Self>) -> Result<TempPath, OutputError> {

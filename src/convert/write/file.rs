@@ -38,7 +38,7 @@ impl Destination for FileDestination {
         false
     }
 
-    fn keep(&mut self, temp: TempPath) -> Result<String, CommitError> {
+    fn keep(&mut self, temp: TempPath, _placed: &Path) -> Result<String, CommitError> {
         self.kept = Some(temp);
         Ok(self
             .target

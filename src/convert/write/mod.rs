@@ -27,7 +27,7 @@ use arrow_schema::SchemaRef;
 use serde::Serialize;
 
 use crate::files::{CommitError, TempPath};
-use crate::formats::{Format, FormatError, OutputLayout, Stop, TableName, TableSink};
+use crate::formats::{Format, FormatError, OutputLayout, Stop, TableName, TableSink, TableSlot};
 use crate::sink::{SinkError, SinkOptions};
 use table::TableFile;
 
@@ -124,8 +124,9 @@ trait Destination {
     fn place(&mut self, table: TableName) -> Result<PathBuf, OutputError>;
     /// Whether footers name the table (they do in a directory of tables).
     fn names_tables(&self) -> bool;
-    /// Keeps a finished table; returns its file name.
-    fn keep(&mut self, temp: TempPath) -> Result<String, CommitError>;
+    /// Keeps a finished table, written where [`place`](Self::place) put
+    /// it; returns its file name.
+    fn keep(&mut self, temp: TempPath, placed: &Path) -> Result<String, CommitError>;
     /// Forgets every table kept.
     fn restart(&mut self);
     /// The whole output under its temporary name.
@@ -146,8 +147,10 @@ pub struct OutputWriter {
     /// Footer keys of every file: the source file and format.
     provenance: Vec<(String, String)>,
     settings: WriteSettings,
-    current: Option<TableFile>,
-    tables: Vec<TableReport>,
+    /// The tables begun, by slot: each one's file while it is open.
+    open: Vec<Option<OpenTable>>,
+    /// Finished tables' reports with their slots (sorted by slot at the end).
+    tables: Vec<(TableSlot, TableReport)>,
     rows: u64,
     columns: usize,
     bytes: u64,
@@ -183,7 +186,7 @@ impl OutputWriter {
                 (SOURCE_FORMAT_KEY.to_string(), format.id().to_string()),
             ],
             settings: settings.clone(),
-            current: None,
+            open: Vec::new(),
             tables: Vec::new(),
             rows: 0,
             columns: 0,
@@ -203,21 +206,22 @@ impl OutputWriter {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        if self.current.is_some() {
+        if self.open.iter().any(Option::is_some) {
             return Err(OutputError::Layout("a table was begun and never ended"));
         }
+        self.tables.sort_by_key(|(slot, _)| *slot);
         Ok(Written {
             pending: self.destination.finish()?,
             rows: self.rows,
             columns: self.columns,
             bytes: self.bytes,
-            tables: self.tables,
+            tables: self.tables.into_iter().map(|(_, report)| report).collect(),
             notes: self.notes,
         })
     }
 
-    fn stop(&mut self, error: OutputError) -> Result<(), Stop> {
-        self.current = None;
+    fn stop<T>(&mut self, error: OutputError) -> Result<T, Stop> {
+        self.open.clear();
         self.error = Some(error);
         Err(Stop)
     }
@@ -239,9 +243,15 @@ impl OutputWriter {
     }
 }
 
+/// A table begun and not yet ended: its file, and where it will be kept.
+struct OpenTable {
+    file: TableFile,
+    placed: PathBuf,
+}
+
 impl TableSink for OutputWriter {
     fn restart(&mut self) {
-        self.current = None;
+        self.open.clear();
         self.destination.restart();
         self.tables.clear();
         self.notes.clear();
@@ -253,10 +263,10 @@ impl TableSink for OutputWriter {
         name: TableName,
         schema: &SchemaRef,
         stated_rows: Option<u64>,
-    ) -> Result<(), Stop> {
+    ) -> Result<TableSlot, Stop> {
         let table = name.name;
-        let target = match self.destination.place(name) {
-            Ok(target) => target,
+        let placed = match self.destination.place(name) {
+            Ok(placed) => placed,
             Err(e) => return self.stop(e),
         };
         let mut footer = self.provenance.clone();
@@ -264,7 +274,7 @@ impl TableSink for OutputWriter {
             footer.push((SOURCE_TABLE_KEY.to_string(), table.to_string()));
         }
         match TableFile::start(
-            &target,
+            &placed,
             table,
             schema,
             stated_rows,
@@ -272,8 +282,8 @@ impl TableSink for OutputWriter {
             &self.settings.sink,
         ) {
             Ok(file) => {
-                self.current = Some(file);
-                Ok(())
+                self.open.push(Some(OpenTable { file, placed }));
+                Ok(TableSlot::new(self.open.len() - 1))
             }
             Err(e) => {
                 let error = self.sink_error(table, e);
@@ -282,25 +292,27 @@ impl TableSink for OutputWriter {
         }
     }
 
-    fn write(&mut self, batch: RecordBatch) -> Result<(), Stop> {
-        let Some(current) = self.current.as_mut() else {
-            return self.stop(OutputError::Layout("a batch came before its table"));
+    fn write(&mut self, slot: TableSlot, batch: RecordBatch) -> Result<(), Stop> {
+        let Some(Some(open)) = self.open.get_mut(slot.index()) else {
+            return self.stop(OutputError::Layout("a batch came for a table not open"));
         };
-        if current.write(batch) {
+        if open.file.write(batch) {
             return Ok(());
         }
-        let table = current.table().to_string();
-        let source = current.take_error().expect("a stopped writer's error");
+        let table = open.file.table().to_string();
+        let source = open.file.take_error().expect("a stopped writer's error");
         let error = self.sink_error(&table, source);
         self.stop(error)
     }
 
-    fn end(&mut self, rows: u64, damage: Option<String>) -> Result<(), Stop> {
-        let Some(current) = self.current.take() else {
-            return self.stop(OutputError::Layout("a table ended that never began"));
+    fn end(&mut self, slot: TableSlot, rows: u64, damage: Option<String>) -> Result<(), Stop> {
+        let Some(OpenTable { file, placed }) =
+            self.open.get_mut(slot.index()).and_then(Option::take)
+        else {
+            return self.stop(OutputError::Layout("a table ended that was not open"));
         };
-        let table = current.table().to_string();
-        let finished = match current.finish(rows, damage, self.settings.allow_partial) {
+        let table = file.table().to_string();
+        let finished = match file.finish(rows, damage, self.settings.allow_partial) {
             Ok(finished) => finished,
             Err(OutputError::Sink { source, .. }) => {
                 let error = self.sink_error(&table, source);
@@ -308,7 +320,7 @@ impl TableSink for OutputWriter {
             }
             Err(e) => return self.stop(e),
         };
-        let file = match self.destination.keep(finished.temp) {
+        let file = match self.destination.keep(finished.temp, &placed) {
             Ok(file) => file,
             Err(e) => {
                 let error = self.sink_error(&table, e.into());
@@ -320,19 +332,28 @@ impl TableSink for OutputWriter {
         self.columns += finished.columns;
         self.bytes += finished.summary.bytes;
         if self.destination.names_tables() {
-            self.tables.push(TableReport {
+            let report = TableReport {
                 table,
                 file,
                 rows: finished.summary.rows,
                 columns: finished.columns,
                 bytes: finished.summary.bytes,
-            });
+            };
+            self.tables.push((slot, report));
         }
         Ok(())
     }
 
-    fn failed(&mut self, _table: &str, error: &FormatError, damage: bool) -> Result<(), Stop> {
-        self.current = None;
+    fn failed(
+        &mut self,
+        _table: &str,
+        slot: Option<TableSlot>,
+        error: &FormatError,
+        damage: bool,
+    ) -> Result<(), Stop> {
+        if let Some(open) = slot.and_then(|slot| self.open.get_mut(slot.index())) {
+            *open = None;
+        }
         if damage && self.settings.allow_partial {
             self.notes.push(format!(
                 "{}; the table was skipped (--allow-partial)",
@@ -340,6 +361,8 @@ impl TableSink for OutputWriter {
             ));
             return Ok(());
         }
+        // The read ends: the tables still open are dropped with their files.
+        self.open.clear();
         Err(Stop)
     }
 }

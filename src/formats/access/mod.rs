@@ -49,6 +49,10 @@ pub struct AccessSelection {
     /// `--cache-metadata`: reuse (and keep) table lists and schemas by the
     /// file's SHA-256.
     pub cache_metadata: bool,
+    /// The threads this database may use (`PYFORGE_THREADS`, or its share
+    /// of the CPUs; 0 decides by the CPUs): a table read side by side with
+    /// others takes about two (see `read_all`).
+    pub threads: usize,
 }
 
 impl Default for AccessSelection {
@@ -58,6 +62,7 @@ impl Default for AccessSelection {
             password: None,
             engine: Engine::Jackcess,
             cache_metadata: false,
+            threads: 0,
         }
     }
 }

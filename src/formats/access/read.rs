@@ -1,9 +1,6 @@
-//! Streaming one table's rows from the helper into bounded Arrow batches,
-//! pushed into the table sink.
-//!
-//! Damage the helper reports part-way through a table stops the read but
-//! keeps the rows read so far; the sink decides whether a short table is an
-//! error (the default) or kept (`--allow-partial`).
+//! One table's rows on their way from the helper into the table sink:
+//! decoded value by value into Arrow column builders ([`TableRows`]) and
+//! pushed as bounded batches. `read_all` runs several of them side by side.
 
 use std::sync::Arc;
 
@@ -15,24 +12,15 @@ use serde::Deserializer;
 use super::cell;
 use super::types::{self, ColumnBuilder, ValueError};
 use super::AccessError;
-use crate::formats::TableSink;
-use crate::jvm::helper::{Helper, HelperError};
-use crate::jvm::protocol::{ErrorKind, TableSchema, ValueEncoding, ValueType};
+use crate::formats::{TableSink, TableSlot};
+use crate::jvm::protocol::{TableSchema, ValueEncoding, ValueType};
 use crate::jvm::rows::RowsTarget;
 use crate::progress::Progress;
 
 /// Rows per `rows` message asked of the helper.
-const READ_BATCH_ROWS: u32 = 5000;
+pub(super) const READ_BATCH_ROWS: u32 = 5000;
 /// Rows per Arrow batch pushed into the sink.
 const SINK_BATCH_ROWS: usize = 64 * 1024;
-
-/// How reading one table ended.
-pub(super) struct TableRead {
-    /// Rows read and pushed into the sink.
-    pub rows: u64,
-    /// The helper's message when damage stopped the read early.
-    pub damage: Option<String>,
-}
 
 /// The Arrow schema `convert` writes for a table.
 pub(super) fn arrow_schema(schema: &TableSchema, all_strings: bool) -> SchemaRef {
@@ -47,7 +35,7 @@ pub(super) fn arrow_schema(schema: &TableSchema, all_strings: bool) -> SchemaRef
 /// Compact values (integers for timestamps, floats and scaled decimals) cost
 /// far less to write and parse than text; but a column written as text
 /// (`--all-strings`) needs the text form of such values.
-fn encoding_for(schema: &TableSchema, arrow_schema: &SchemaRef) -> ValueEncoding {
+pub(super) fn encoding_for(schema: &TableSchema, arrow_schema: &SchemaRef) -> ValueEncoding {
     let texts_a_compact_value =
         schema
             .columns
@@ -75,65 +63,13 @@ pub(super) enum RowsFailure {
     Stopped,
 }
 
-/// Reads every row of `schema.table` into batches of `arrow_schema`, pushed
-/// into `sink` (the table already begun there). Process failures are `Err`
-/// (the caller may retry); value failures and a stopped sink are `Ok(Err)`.
-pub(super) async fn read_table(
-    helper: &mut Helper,
-    schema: &TableSchema,
-    arrow_schema: &SchemaRef,
-    sink: &mut dyn TableSink,
-    progress: &dyn Progress,
-) -> Result<Result<TableRead, RowsFailure>, HelperError> {
-    let encoding = encoding_for(schema, arrow_schema);
-    progress.start_rows(&schema.table, schema.row_count);
-    let mut batches = Batches {
-        table: &schema.table,
-        arrow_schema,
-        builders: arrow_schema
-            .fields()
-            .iter()
-            .map(|f| ColumnBuilder::new(f.data_type(), encoding))
-            .collect(),
-        names: arrow_schema
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .collect(),
-        refusal: None,
-        pending: 0,
-        rows: 0,
-        sink,
-        progress,
-    };
-    let read = helper
-        .read(&schema.table, READ_BATCH_ROWS, encoding, &mut batches)
-        .await;
-    let damage = match read {
-        Ok(Ok(_end)) => None,
-        Ok(Err(failure)) => return Ok(Err(failure)),
-        Err(HelperError::Reported {
-            kind: ErrorKind::Corrupt,
-            message,
-        }) => Some(message),
-        Err(other) => return Err(other),
-    };
-    if batches.pending > 0 {
-        if let Err(failure) = batches.flush() {
-            return Ok(Err(failure));
-        }
-    }
-    Ok(Ok(TableRead {
-        rows: batches.rows,
-        damage,
-    }))
-}
-
-/// The rows of one table on their way into the sink: decoded value by value
-/// into the column builders, pushed as a batch every [`SINK_BATCH_ROWS`].
-struct Batches<'a> {
-    table: &'a str,
-    arrow_schema: &'a SchemaRef,
+/// The rows of one table on their way into the sink as `slot`: decoded
+/// value by value into the column builders, pushed as a batch every
+/// [`SINK_BATCH_ROWS`].
+pub(super) struct TableRows<'a> {
+    table: String,
+    slot: TableSlot,
+    arrow_schema: SchemaRef,
     builders: Vec<ColumnBuilder>,
     names: Vec<String>,
     /// Why the last row was refused, while the helper's read unwinds.
@@ -142,12 +78,66 @@ struct Batches<'a> {
     pending: usize,
     /// Rows decoded in all.
     rows: u64,
-    sink: &'a mut dyn TableSink,
     progress: &'a dyn Progress,
 }
 
-impl Batches<'_> {
-    fn flush(&mut self) -> Result<(), RowsFailure> {
+impl<'a> TableRows<'a> {
+    /// Rows of `table`, begun in the sink as `slot` with `arrow_schema`,
+    /// whose values travel as `encoding`.
+    pub(super) fn new(
+        table: &str,
+        slot: TableSlot,
+        arrow_schema: SchemaRef,
+        encoding: ValueEncoding,
+        progress: &'a dyn Progress,
+    ) -> TableRows<'a> {
+        TableRows {
+            table: table.to_string(),
+            slot,
+            builders: arrow_schema
+                .fields()
+                .iter()
+                .map(|f| ColumnBuilder::new(f.data_type(), encoding))
+                .collect(),
+            names: arrow_schema
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect(),
+            arrow_schema,
+            refusal: None,
+            pending: 0,
+            rows: 0,
+            progress,
+        }
+    }
+
+    pub(super) fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub(super) fn slot(&self) -> TableSlot {
+        self.slot
+    }
+
+    /// Rows decoded so far.
+    pub(super) fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Pushes the rows in the builders once they make a whole batch.
+    pub(super) fn push_full_batch(&mut self, sink: &mut dyn TableSink) -> Result<(), RowsFailure> {
+        if self.pending >= SINK_BATCH_ROWS {
+            self.push(sink)?;
+        }
+        Ok(())
+    }
+
+    /// Pushes whatever rows the builders hold.
+    pub(super) fn push(&mut self, sink: &mut dyn TableSink) -> Result<(), RowsFailure> {
+        if self.pending == 0 {
+            return Ok(());
+        }
         let arrays = self
             .builders
             .iter_mut()
@@ -156,11 +146,12 @@ impl Batches<'_> {
         let batch = RecordBatch::try_new(self.arrow_schema.clone(), arrays)
             .expect("builders match the schema");
         self.pending = 0;
-        self.sink.write(batch).map_err(|_| RowsFailure::Stopped)
+        sink.write(self.slot, batch)
+            .map_err(|_| RowsFailure::Stopped)
     }
 }
 
-impl RowsTarget for Batches<'_> {
+impl RowsTarget for TableRows<'_> {
     type Error = RowsFailure;
 
     fn decode_row<'de, D: Deserializer<'de>>(&mut self, row: D) -> Result<(), D::Error> {
@@ -171,16 +162,13 @@ impl RowsTarget for Batches<'_> {
         self.pending += rows;
         self.rows += rows as u64;
         self.progress.advance(rows as u64);
-        if self.pending >= SINK_BATCH_ROWS {
-            self.flush()?;
-        }
         Ok(())
     }
 
     fn take_refusal(&mut self) -> Option<RowsFailure> {
         self.refusal.take().map(|source| {
             RowsFailure::Value(AccessError::Value {
-                table: self.table.to_string(),
+                table: self.table.clone(),
                 source,
             })
         })

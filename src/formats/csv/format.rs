@@ -34,13 +34,13 @@ impl InputFormat for Csv {
         progress: &ProgressRef,
     ) -> Result<ReadSummary, ReadError> {
         let table = CsvTable::open(input, &options.csv, progress.clone()).map_err(failure)?;
-        tables.begin(TableName::whole(&table_name(input)), &table.schema(), None)?;
+        let slot = tables.begin(TableName::whole(&table_name(input)), &table.schema(), None)?;
         let mut rows = 0;
         table.for_each_batch(progress.clone(), |batch| {
             rows += batch.num_rows() as u64;
-            tables.write(batch).map_err(ReadError::from)
+            tables.write(slot, batch).map_err(ReadError::from)
         })?;
-        tables.end(rows, None)?;
+        tables.end(slot, rows, None)?;
         Ok(ReadSummary {
             notes: notes(&table),
             retries: 0,

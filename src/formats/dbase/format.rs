@@ -152,7 +152,7 @@ pub fn read_table(
     let table = DbaseTable::open(input, options)?;
     let schema = table.schema(all_strings);
     let name = table.name();
-    tables.begin(TableName::whole(&name), &schema, None)?;
+    let slot = tables.begin(TableName::whole(&name), &schema, None)?;
     let decoder = ChunkDecoder {
         header: &table.header,
         columns: &table.columns,
@@ -186,7 +186,7 @@ pub fn read_table(
             counts.add(&chunk_counts);
             rows += batch.num_rows() as u64;
             if batch.num_rows() > 0 {
-                tables.write(batch)?;
+                tables.write(slot, batch)?;
             }
             Ok(())
         },
@@ -197,7 +197,7 @@ pub fn read_table(
             table.span.present, table.span.stated
         )
     });
-    tables.end(rows, damage)?;
+    tables.end(slot, rows, damage)?;
     Ok(ReadSummary {
         notes: notes(&table, &counts),
         retries: 0,

@@ -19,7 +19,7 @@ use super::plan::{SheetCache, SheetPlan};
 use super::value::Value;
 use super::workbook::{OrderedError, Workbook};
 use super::ExcelError;
-use crate::formats::{FormatError, ReadError, Stop, TableSink};
+use crate::formats::{FormatError, ReadError, Stop, TableSink, TableSlot};
 use crate::progress::Progress;
 
 /// Cells per batch, about: narrow sheets get more rows per batch.
@@ -66,13 +66,14 @@ pub enum SecondPass<'w> {
     Parse(&'w mut Workbook),
 }
 
-/// Pushes the data rows of `plan`'s sheet into `tables` (a table already
-/// begun); returns the rows pushed.
+/// Pushes the data rows of `plan`'s sheet into `tables`, as the table
+/// already begun there as `slot`; returns the rows pushed.
 pub fn push_sheet(
     source: SecondPass,
     plan: &SheetPlan,
     output: &SheetOutput,
     tables: &mut dyn TableSink,
+    slot: TableSlot,
     progress: &dyn Progress,
 ) -> Result<u64, ReadError> {
     let width = plan.columns.len().max(1);
@@ -82,7 +83,7 @@ pub fn push_sheet(
     let mut flush = |batch: &mut BatchBuilder| -> Result<(), PushError> {
         pushed += batch.len() as u64;
         progress.advance(batch.len() as u64);
-        tables.write(batch.finish()?)?;
+        tables.write(slot, batch.finish()?)?;
         Ok(())
     };
     let cols: Vec<u32> = plan.columns.iter().map(|c| c.col).collect();

@@ -136,7 +136,7 @@ fn push_table(
     let names: Vec<&str> = members[0].columns.iter().map(|c| c.name.as_str()).collect();
     let schema = schema(&names, &types, combined);
     let stated: u64 = members.iter().map(|p| p.rows).sum();
-    tables.begin(name, &schema, Some(stated))?;
+    let slot = tables.begin(name, &schema, Some(stated))?;
     let mut rows = 0;
     for plan in members {
         progress.start_rows(&plan.sheet, plan.rows);
@@ -150,16 +150,16 @@ fn push_table(
             SecondPass::Kept(cache) => SecondPass::Kept(cache),
             SecondPass::Parse(workbook) => SecondPass::Parse(workbook),
         };
-        match push_sheet(pass, plan, &output, tables, progress.as_ref()) {
+        match push_sheet(pass, plan, &output, tables, slot, progress.as_ref()) {
             Ok(pushed) => rows += pushed,
             Err(ReadError::Failed(error)) => {
-                tables.failed(name.name, &error, false)?;
+                tables.failed(name.name, Some(slot), &error, false)?;
                 return Err(ReadError::Failed(error));
             }
             Err(stopped) => return Err(stopped),
         }
     }
-    tables.end(rows, None)?;
+    tables.end(slot, rows, None)?;
     Ok(())
 }
 

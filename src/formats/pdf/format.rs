@@ -53,34 +53,35 @@ impl InputFormat for Pdf {
         let name = stem_without(input, FORMAT.extensions);
         let mut rows = PageRows::new(schema.clone(), options.all_strings);
         let tables = std::cell::RefCell::new(tables);
-        let begun = std::cell::Cell::new(false);
+        let begun = std::cell::Cell::new(None);
         let on_facts = |_: &Facts, selected: &[u32]| {
             let stated = Some(selected.len() as u64);
-            tables
+            let slot = tables
                 .borrow_mut()
                 .begin(TableName::whole(&name), &schema, stated)?;
-            begun.set(true);
+            begun.set(Some(slot));
             Ok(())
         };
-        let on_page = |page: PageReport| match rows.push(page) {
-            Some(batch) => tables.borrow_mut().write(batch),
-            None => Ok(()),
+        let on_page = |page: PageReport| match (rows.push(page), begun.get()) {
+            (Some(batch), Some(slot)) => tables.borrow_mut().write(slot, batch),
+            _ => Ok(()),
         };
         let mut pages = Pages::new(&options.pdf, Some(progress), on_facts, on_page);
         let result = pages.run(input, true);
         let notes = pages.notes();
         drop(pages);
         let tables = tables.into_inner();
-        let damage = match result {
-            Ok(_) => None,
-            Err(Failure::Stopped) => return Err(ReadError::Stopped),
-            Err(Failure::Worker(e)) if e.is_damage() && begun.get() => Some(e.to_string()),
-            Err(e) => return Err(failure(e).into()),
+        let (damage, slot) = match (result, begun.get()) {
+            (Ok(_), Some(slot)) => (None, slot),
+            (Err(Failure::Stopped), _) => return Err(ReadError::Stopped),
+            (Err(Failure::Worker(e)), Some(slot)) if e.is_damage() => (Some(e.to_string()), slot),
+            (Err(e), _) => return Err(failure(e).into()),
+            (Ok(_), None) => unreachable!("the pages are read after the facts"),
         };
         if let Some(batch) = rows.finish() {
-            tables.write(batch)?;
+            tables.write(slot, batch)?;
         }
-        tables.end(rows.count, damage)?;
+        tables.end(slot, rows.count, damage)?;
         Ok(ReadSummary { notes, retries: 0 })
     }
 

@@ -222,8 +222,13 @@ struct Worker {
     stdin: Option<std::process::ChildStdin>,
     lines: Receiver<std::io::Result<Vec<u8>>>,
     stderr: Arc<Mutex<Vec<u8>>>,
+    /// Disconnected once the worker's stderr is read to its end.
+    stderr_closed: Receiver<()>,
     limit_mb: u64,
 }
+
+/// How long a dead worker's last words may take to reach the stderr reader.
+const STDERR_GRACE: Duration = Duration::from_secs(2);
 
 /// The longest line a worker may send (one page's text).
 const MAX_LINE: u64 = 256 << 20;
@@ -259,9 +264,11 @@ impl Worker {
             }
         });
         let stderr = Arc::new(Mutex::new(Vec::new()));
+        let (stderr_open, stderr_closed) = mpsc::channel::<()>();
         if let Some(mut pipe) = child.stderr.take() {
             let tail = stderr.clone();
             std::thread::spawn(move || {
+                let _open = stderr_open;
                 let mut chunk = [0u8; 4096];
                 while let Ok(n) = pipe.read(&mut chunk) {
                     if n == 0 {
@@ -279,6 +286,7 @@ impl Worker {
             stdin,
             lines,
             stderr,
+            stderr_closed,
             limit_mb,
         })
     }
@@ -351,6 +359,10 @@ impl Worker {
     fn ended(&mut self, page: Option<u32>) -> WorkerError {
         self.stdin = None;
         let status = wait_briefly(&mut self.child);
+        if status.is_some() {
+            // Its stderr may still hold what it said last (a panic's message).
+            let _ = self.stderr_closed.recv_timeout(STDERR_GRACE);
+        }
         let tail = {
             let tail = self.stderr.lock().unwrap_or_else(|p| p.into_inner());
             String::from_utf8_lossy(&tail).into_owned()

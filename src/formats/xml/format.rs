@@ -58,7 +58,7 @@ pub fn read_document(
     progress.start("scanning", file_bytes(input));
     let document = Document::open(input, options, all_strings, progress.clone())?;
     let schema = document.plan.schema();
-    tables.begin(TableName::whole(&table_name(input)), &schema, None)?;
+    let slot = tables.begin(TableName::whole(&table_name(input)), &schema, None)?;
     progress.start("writing", file_bytes(input));
     let rows = rows::read(
         input,
@@ -66,9 +66,9 @@ pub fn read_document(
         &document.structure,
         &document.plan,
         progress.clone(),
-        |batch| tables.write(batch).map_err(ReadError::from),
+        |batch| tables.write(slot, batch).map_err(ReadError::from),
     )?;
-    tables.end(rows, None)?;
+    tables.end(slot, rows, None)?;
     Ok(ReadSummary {
         notes: notes(&document),
         retries: 0,

@@ -8,7 +8,8 @@ import java.util.List;
  * file directly, {@link UcanaccessEngine} goes through the UCanAccess JDBC driver (HSQLDB
  * mirror).
  *
- * <p>An engine holds at most one open database. It is used from the request thread only.
+ * <p>An engine holds at most one open database. It is used from one thread at a time: the request
+ * thread, or (for an engine from {@link #forReader}) the thread of one concurrent read.
  */
 interface Engine {
     /** Opens {@code path}; the password is the one from the open request, or null. */
@@ -24,6 +25,13 @@ interface Engine {
     RowSource rows(String table) throws Exception;
 
     void close() throws Exception;
+
+    /**
+     * Another engine on the database this one has open, opened anew for reading on another
+     * thread (engines are not shared between threads); null when this engine cannot read tables
+     * side by side.
+     */
+    Engine forReader() throws Exception;
 
     /** A table's columns and its row count as the file's metadata states it. */
     final class TableSchema {

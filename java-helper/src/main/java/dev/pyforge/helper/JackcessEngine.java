@@ -43,6 +43,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class JackcessEngine implements Engine {
     private Database db;
+    /** What the database was opened with, for {@link #forReader}. */
+    private String path;
+    private String password;
+    private String charset;
 
     @Override
     public OpenInfo open(String path, String password, String charset, String mirror)
@@ -60,6 +64,9 @@ final class JackcessEngine implements Engine {
                     AccessDates.available() ? DateTimeType.DATE : DateTimeType.LOCAL_DATE_TIME);
             OpenInfo info = checkAndDescribe(opened, password, decrypted.get());
             db = opened;
+            this.path = path;
+            this.password = password;
+            this.charset = charset;
             return info;
         } catch (Exception e) {
             closeQuietly(opened);
@@ -105,6 +112,15 @@ final class JackcessEngine implements Engine {
             @Override
             public void close() {}
         };
+    }
+
+    /** The same file opened again, read-only: a Jackcess database is not safe between threads. */
+    @Override
+    public Engine forReader() throws Exception {
+        require();
+        JackcessEngine reader = new JackcessEngine();
+        reader.open(path, password, charset, null);
+        return reader;
     }
 
     @Override

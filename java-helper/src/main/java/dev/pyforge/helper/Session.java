@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * The conversation with the supervisor: answers requests one at a time, in arrival order, and
  * holds what they leave behind (whether hello came, the open database and its engine). A failed
- * request is answered with an error and the session goes on; running out of memory ends it.
+ * request is answered with an error and the session goes on; running out of memory ends it. A
+ * {@code read} marked concurrent runs on a reader thread of {@link ConcurrentReads} instead, and the
+ * next request is taken at once.
  */
 final class Session {
     static final int DEFAULT_BATCH_ROWS = 1000;
@@ -22,6 +24,8 @@ final class Session {
     private boolean greeted;
     private Engine engine;
     private String engineName;
+    /** The reads beside the requests, on the open database. */
+    private ConcurrentReads concurrent;
 
     Session(Transport transport) {
         this.transport = transport;
@@ -53,6 +57,7 @@ final class Session {
         }
         f.add("cancel");
         f.add("compact_values");
+        f.add("concurrent_reads");
         return f;
     }
 
@@ -67,24 +72,25 @@ final class Session {
             Long id = req.id;
             try {
                 handle(req, id);
-            } catch (OutOfMemoryError e) {
-                closeEngine();
-                Main.exitOutOfMemory(transport, id, e);
             } catch (Throwable t) {
-                String kind = Errors.classify(t);
-                if (Errors.OUT_OF_MEMORY.equals(kind)) {
-                    closeEngine();
-                    Main.exitOutOfMemory(transport, id, t);
-                }
-                if (!(t instanceof HelperException)) {
-                    Main.log("request " + id + " failed: " + t);
-                    if (Errors.INTERNAL.equals(kind)) {
-                        t.printStackTrace();
-                    }
-                }
-                error(id, kind, Errors.describe(t, kind), t);
+                fail(id, t);
             }
         }
+    }
+
+    /** Answers request {@code id} with the error {@code t}; running out of memory ends the helper. */
+    private void fail(Long id, Throwable t) throws IOException {
+        String kind = t instanceof OutOfMemoryError ? Errors.OUT_OF_MEMORY : Errors.classify(t);
+        if (Errors.OUT_OF_MEMORY.equals(kind)) {
+            Main.exitOutOfMemory(transport, id, t);
+        }
+        if (!(t instanceof HelperException)) {
+            Main.log("request " + id + " failed: " + t);
+            if (Errors.INTERNAL.equals(kind)) {
+                t.printStackTrace();
+            }
+        }
+        error(id, kind, Errors.describe(t, kind), t);
     }
 
     private void handle(Request req, Long id) throws Exception {
@@ -173,6 +179,7 @@ final class Session {
         OpenInfo info = e.open(path, password, charset, mirror);
         engine = e;
         engineName = name;
+        concurrent = new ConcurrentReads(e);
         Main.log("opened with " + name + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
         transport.send(Messages.opened(id, name, info));
     }
@@ -195,10 +202,11 @@ final class Session {
     /**
      * Streams one table's rows in {@code rows} messages of at most {@code batch_rows} rows (fewer
      * once a batch passes {@link #BATCH_BYTES}), then {@code read_end}. A cancel is checked
-     * between rows; the batch it interrupts is dropped.
+     * between rows; the batch it interrupts is dropped. With {@code "concurrent":true} the rows
+     * are read on a reader thread (when the engine can) and this returns at once.
      */
-    private void read(Request req, long id) throws Exception {
-        String table = req.requiredString("table");
+    private void read(Request req, final long id) throws Exception {
+        String requiredTable = req.requiredString("table");
         long batchRows = req.optionalLong("batch_rows", DEFAULT_BATCH_ROWS);
         if (batchRows < 1 || batchRows > MAX_BATCH_ROWS) {
             throw new HelperException(
@@ -213,11 +221,35 @@ final class Session {
             throw new HelperException(
                     Errors.BAD_REQUEST, "values must be 'text' or 'compact', not '" + values + "'");
         }
-        boolean compact = "compact".equals(values);
+        final String table = requiredTable;
+        final boolean compact = "compact".equals(values);
+        final long rowLimit = limit;
+        final int rowsPerBatch = (int) batchRows;
+        Engine current = engine();
+        if (Boolean.TRUE.equals(req.get("concurrent"))
+                && concurrent.start(
+                        new ConcurrentReads.Read() {
+                            @Override
+                            public void run(Engine reader) throws Exception {
+                                try {
+                                    stream(reader, id, table, rowsPerBatch, rowLimit, compact);
+                                } catch (Throwable t) {
+                                    fail(id, t);
+                                }
+                            }
+                        })) {
+            return;
+        }
+        stream(current, id, table, rowsPerBatch, rowLimit, compact);
+    }
+
+    private void stream(
+            Engine source, long id, String table, int batchRows, long limit, boolean compact)
+            throws Exception {
         long start = System.nanoTime();
         long sent = 0;
         boolean wasCancelled = false;
-        Engine.RowSource rows = engine().rows(table);
+        Engine.RowSource rows = source.rows(table);
         try {
             RowEncoder encoder = new RowEncoder(rows.columns(), compact);
             JsonOut sb = new JsonOut(1 << 16);
@@ -272,6 +304,8 @@ final class Session {
                             + table
                             + "' with "
                             + engineName
+                            + " on "
+                            + Thread.currentThread().getName()
                             + " in "
                             + (System.nanoTime() - start) / 1_000_000
                             + " ms");
@@ -285,6 +319,10 @@ final class Session {
         Engine e = engine;
         engine = null;
         engineName = null;
+        if (concurrent != null) {
+            concurrent.close(5);
+            concurrent = null;
+        }
         if (e != null) {
             try {
                 e.close();
